@@ -1,0 +1,177 @@
+//! The request an imposter received, in mountebank's JSON shape. Predicates are evaluated
+//! against this shape and it is what `requests[]` records, so it is built once per request.
+
+use serde_json::{Map, Value};
+
+/// A protocol request as mountebank shows it to predicates and records it: a JSON object whose
+/// keys come in mountebank's order (for http: `requestFrom, method, path, query, headers, body,
+/// ip, [form]`). The server builds it; the engine only reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Request(pub Map<String, Value>);
+
+impl Request {
+    /// The field of the request named `name`, if present.
+    pub fn field(&self, name: &str) -> Option<&Value> {
+        self.0.get(name)
+    }
+
+    /// The request as a JSON value.
+    pub fn as_json(&self) -> Value {
+        Value::Object(self.0.clone())
+    }
+}
+
+/// The parts of an HTTP request the server read off the wire, before they take mountebank's
+/// shape. Header names keep the client's case and order.
+#[derive(Debug, Clone, Default)]
+pub struct HttpParts {
+    pub request_from: String,
+    pub ip: String,
+    pub method: String,
+    /// The request target as sent: path and raw query string.
+    pub target: String,
+    pub headers: Vec<(String, String)>,
+    /// The body, already decompressed when it was sent with gzip or brotli encoding.
+    pub body: String,
+}
+
+impl HttpParts {
+    /// The value of the first header named `name`, compared without case.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.as_str())
+    }
+
+    /// The request in mountebank's shape (`src/models/http/httpRequest.js`).
+    pub fn into_request(self) -> Request {
+        let (raw_path, raw_query) = match self.target.split_once('?') {
+            Some((path, query)) => (path, Some(query)),
+            None => (self.target.as_str(), None),
+        };
+        let mut map = Map::new();
+        map.insert(
+            "requestFrom".into(),
+            Value::String(self.request_from.clone()),
+        );
+        map.insert("method".into(), Value::String(self.method.clone()));
+        map.insert("path".into(), Value::String(url_path(raw_path)));
+        map.insert("query".into(), parse_query_string(raw_query.unwrap_or("")));
+        let is_form = self.header("content-type").is_some_and(is_url_encoded_form);
+        map.insert("headers".into(), headers_object(&self.headers));
+        let form = (is_form && !self.body.is_empty()).then(|| parse_query_string(&self.body));
+        map.insert("body".into(), Value::String(self.body));
+        map.insert("ip".into(), Value::String(self.ip));
+        if let Some(form) = form {
+            map.insert("form".into(), form);
+        }
+        Request(map)
+    }
+}
+
+/// Headers as mountebank records them: the client's case, repeated names merged into arrays.
+pub fn headers_object(headers: &[(String, String)]) -> Value {
+    let mut map = Map::new();
+    for (name, value) in headers {
+        push_repeated(&mut map, name, value.clone());
+    }
+    Value::Object(map)
+}
+
+/// Parses a query string or form body as Node's `querystring.parse` does: `+` is a space,
+/// percent-escapes are decoded, a key without `=` has the value `""`, repeated keys become arrays.
+pub fn parse_query_string(text: &str) -> Value {
+    let mut map = Map::new();
+    for pair in text.split('&').filter(|pair| !pair.is_empty()) {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        push_repeated(&mut map, &form_decode(key), form_decode(value));
+    }
+    Value::Object(map)
+}
+
+fn push_repeated(map: &mut Map<String, Value>, key: &str, value: String) {
+    match map.get_mut(key) {
+        None => {
+            map.insert(key.to_string(), Value::String(value));
+        }
+        Some(Value::Array(values)) => values.push(Value::String(value)),
+        Some(existing) => {
+            let first = existing.take();
+            *existing = Value::Array(vec![first, Value::String(value)]);
+        }
+    }
+}
+
+fn is_url_encoded_form(content_type: &str) -> bool {
+    let media_type = content_type.split(';').next().unwrap_or("").trim();
+    media_type == "application/x-www-form-urlencoded"
+}
+
+/// The path as WHATWG's URL parser gives it (Node's `new URL(...).pathname`): kept percent-encoded,
+/// with dot segments resolved.
+fn url_path(raw: &str) -> String {
+    if raw.is_empty() {
+        return "/".into();
+    }
+    if !raw.contains("/.") {
+        return raw.to_string();
+    }
+    let mut segments: Vec<&str> = Vec::new();
+    let trailing = raw.ends_with("/.") || raw.ends_with("/..");
+    for segment in raw.split('/').skip(1) {
+        match segment {
+            "." => {}
+            ".." => {
+                segments.pop();
+            }
+            other => segments.push(other),
+        }
+    }
+    let mut path = String::from("/");
+    path.push_str(&segments.join("/"));
+    if trailing && !path.ends_with('/') {
+        path.push('/');
+    }
+    path
+}
+
+/// Decodes `+` and percent-escapes; invalid escapes stay as written, as in Node.
+fn form_decode(text: &str) -> String {
+    if !text.contains(['%', '+']) {
+        return text.to_string();
+    }
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                (Some(high), Some(low)) => {
+                    out.push(high * 16 + low);
+                    i += 3;
+                }
+                _ => {
+                    out.push(b'%');
+                    i += 1;
+                }
+            },
+            byte => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn hex(byte: u8) -> Option<u8> {
+    (byte as char).to_digit(16).map(|digit| digit as u8)
+}
+
+#[cfg(test)]
+mod tests;
