@@ -1,0 +1,1 @@
+//! CLI commands, options and the pidfile contract.

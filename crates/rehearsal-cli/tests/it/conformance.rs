@@ -1,0 +1,1 @@
+//! Runs the conformance corpus under `conformance/` against the real binary.

@@ -1,0 +1,7 @@
+//! Black-box tests of the `rehearsal` binary: every test starts the real binary and talks to it
+//! over loopback. New tests go in the module of their feature area:
+//! `cli` for commands, options and the pidfile contract; `conformance` runs the data-driven
+//! mountebank compatibility corpus under `conformance/`.
+
+mod cli;
+mod conformance;
