@@ -1,9 +1,18 @@
 //! The pure engine of rehearsal: mountebank's wire JSON is compiled once into imposter models,
 //! and the engine turns a request into a response. Nothing here does IO; the server crate does.
+//!
+//! Architecture Invariant: this crate has no async runtime, sockets, files or processes; its
+//! dependency list keeps it so.
 
 pub mod error;
+pub mod imposter;
 pub mod predicate;
 pub mod request;
+pub mod response;
+pub mod stub;
 
 pub use error::{ErrorCode, MbError};
+pub use imposter::{ImposterSpec, Protocol, ServerOptions, StubSettings};
 pub use request::Request;
+pub use response::{Fault, PreparedResponse, Response};
+pub use stub::{Stub, StubResponse};

@@ -1,8 +1,25 @@
 //! The IO side of rehearsal: the mountebank-compatible control API and the imposter listeners.
-//! PLACEHOLDER interface; the implementation is being written.
+//!
+//! [`Server::start`] binds the API only once it can answer, which is what mountebank's clients
+//! take as "ready"; [`Server::shutdown`] closes every imposter.
+
+mod api;
+mod bind;
+mod clock;
+mod http1;
+mod imposter;
+mod printer;
+mod recorder;
+mod registry;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
+
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub use recorder::DEFAULT_CAPACITY as DEFAULT_RECORD_CAPACITY;
 
 /// Everything the server needs from the command line, already resolved.
 #[derive(Debug, Clone)]
@@ -25,36 +42,73 @@ pub struct ServerConfig {
     pub options_json: serde_json::Value,
     /// The version `GET /config` reports.
     pub version: String,
+    /// How many requests an imposter keeps when it records them (oldest dropped first).
+    pub record_capacity: usize,
+}
+
+impl Default for ServerConfig {
+    fn default() -> ServerConfig {
+        ServerConfig {
+            port: 2525,
+            host: None,
+            allow_injection: false,
+            mock: false,
+            debug: false,
+            local_only: false,
+            ip_whitelist: Vec::new(),
+            api_key: None,
+            log_file: None,
+            options_json: serde_json::json!({}),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            record_capacity: recorder::DEFAULT_CAPACITY,
+        }
+    }
 }
 
 /// A running server: the API is listening and answering.
 #[derive(Debug)]
 pub struct Server {
     addr: SocketAddr,
+    state: Arc<api::AppState>,
+    stop: Option<oneshot::Sender<()>>,
+    task: JoinHandle<()>,
 }
 
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
     #[error("cannot bind the API to {addr}: {source}")]
-    Bind {
-        addr: String,
-        source: std::io::Error,
-    },
+    Bind { addr: String, source: std::io::Error },
 }
 
 impl Server {
     /// Binds the API port (only once the API can answer) and starts serving.
     pub async fn start(config: ServerConfig) -> Result<Server, StartError> {
-        let addr = format!("{}:{}", config.host.as_deref().unwrap_or("::"), config.port);
-        let listener = tokio::net::TcpListener::bind(&addr)
-            .await
-            .map_err(|source| StartError::Bind { addr, source })?;
-        let addr = listener.local_addr().map_err(|source| StartError::Bind {
-            addr: String::new(),
+        let settings = imposter::ImposterSettings { record_matches: config.debug, record_capacity: config.record_capacity };
+        let state = Arc::new(api::AppState {
+            registry: registry::Registry::new(config.host.clone(), settings),
+            config,
+            started: std::time::Instant::now(),
+        });
+        // The router is built before the port is bound, so a client that connects gets answers.
+        let router = api::router(Arc::clone(&state));
+        let host = state.config.host.clone();
+        let port = state.config.port;
+        let listener = bind::listen(host.as_deref(), port).await.map_err(|source| StartError::Bind {
+            addr: format!("{}:{port}", host.as_deref().unwrap_or("[::]")),
             source,
         })?;
-        Ok(Server { addr })
+        let addr = listener.local_addr().map_err(|source| StartError::Bind { addr: String::new(), source })?;
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            let serve = axum::serve(listener, router).with_graceful_shutdown(async {
+                let _ = stopped.await;
+            });
+            if let Err(error) = serve.await {
+                tracing::error!("[mb] the API stopped: {error}");
+            }
+        });
+        Ok(Server { addr, state, stop: Some(stop), task })
     }
 
     /// The address the API listens on.
@@ -62,6 +116,16 @@ impl Server {
         self.addr
     }
 
-    /// Stops the API and closes every imposter.
-    pub async fn shutdown(self) {}
+    /// Stops the API and closes every imposter and its connections.
+    pub async fn shutdown(mut self) {
+        self.state.registry.delete_all();
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        // Keep-alive API connections may linger; do not wait for them long.
+        let abort = self.task.abort_handle();
+        if tokio::time::timeout(std::time::Duration::from_millis(500), &mut self.task).await.is_err() {
+            abort.abort();
+        }
+    }
 }

@@ -1,0 +1,290 @@
+//! Responses (mountebank's `is` and `fault` types), validated and rendered once at creation.
+//!
+//! mountebank merges a stub's `is` response with the imposter's `defaultResponse` on every
+//! request (`baseHttpServer.js#postProcess`). Both are fixed once the imposter exists, so the
+//! merge, the JSON serialisation of object bodies, base64 decoding and the `Connection` and
+//! `Content-Length` rules all happen here, once; the server only writes the prepared bytes.
+
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
+use base64::engine::DecodePaddingMode;
+use base64::Engine as _;
+use serde_json::{Map, Value};
+
+use crate::MbError;
+
+/// Base64 as Node decodes it: padding optional, stray trailing bits ignored.
+const LENIENT_BASE64: GeneralPurpose = GeneralPurpose::new(
+    &base64::alphabet::STANDARD,
+    GeneralPurposeConfig::new()
+        .with_decode_padding_mode(DecodePaddingMode::Indifferent)
+        .with_decode_allow_trailing_bits(true),
+);
+
+/// A response the engine chose for a request.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Response {
+    /// An `is` response, merged with the default response and ready to write.
+    Is(PreparedResponse),
+    /// A `fault`: the server breaks the connection instead of answering.
+    Fault(Fault),
+}
+
+/// mountebank's connection faults.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// Destroy the socket without answering.
+    ConnectionResetByPeer,
+    /// Write bytes that are not HTTP, then destroy the socket.
+    RandomDataThenClose,
+}
+
+impl Fault {
+    /// The garbage mountebank writes for `RANDOM_DATA_THEN_CLOSE`.
+    pub const RANDOM_DATA: &'static [u8] = b"Htijy%@tWXJ/hQ#[Q:7G@dH4\"gu[QaX&";
+}
+
+/// An HTTP response with every mountebank default applied.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PreparedResponse {
+    pub status: u16,
+    /// Header names as the stub wrote them, in its order; `Connection` is always present.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+    /// Whether the connection closes after this response (`Connection: close`).
+    pub closes_connection: bool,
+}
+
+impl PreparedResponse {
+    /// The value of the first header named `name`, compared without case.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.as_str())
+    }
+
+    /// Sets a header, replacing one of the same name whatever its case (mountebank's
+    /// `headersMap.set`, which keeps the existing name's case).
+    pub fn set_header(&mut self, name: &str, value: String) {
+        match self.headers.iter_mut().find(|(key, _)| key.eq_ignore_ascii_case(name)) {
+            Some((_, existing)) => *existing = value,
+            None => self.headers.push((name.to_string(), value)),
+        }
+    }
+}
+
+/// The `defaultResponse` of an http imposter, the values a stub's `is` response falls back on.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DefaultResponse {
+    fields: Map<String, Value>,
+}
+
+impl DefaultResponse {
+    /// Validates `defaultResponse`: an object whose fields are those of an `is` response.
+    pub fn compile(json: &Value) -> Result<DefaultResponse, MbError> {
+        let Value::Object(fields) = json else {
+            return Err(MbError::bad_data("'defaultResponse' must be an object with the fields of an 'is' response")
+                .with_source(json.clone()));
+        };
+        // Render once with an empty response so every bad field is reported at creation.
+        let default = DefaultResponse { fields: fields.clone() };
+        prepare_is(&Map::new(), &default)?;
+        Ok(default)
+    }
+}
+
+/// Compiles one element of a stub's `responses` array (after `repeat` has been read off it).
+pub fn compile(json: &Value, default: &DefaultResponse) -> Result<Response, MbError> {
+    let Value::Object(fields) = json else {
+        return Err(MbError::bad_data("each response must be an object such as {\"is\": {...}}").with_source(json.clone()));
+    };
+    let present = |key: &str| fields.get(key).is_some_and(is_truthy);
+    let types = ["is", "proxy", "inject", "fault"].into_iter().filter(|key| present(key)).count();
+    if types > 1 {
+        return Err(MbError::bad_data("each response object must have only one response type").with_source(json.clone()));
+    }
+    if let Some(is) = fields.get("is").filter(|is| is_truthy(is)) {
+        let Value::Object(is) = is else {
+            return Err(MbError::bad_data("'is' must be an object with statusCode, headers and body fields")
+                .with_source(json.clone()));
+        };
+        return prepare_is(is, default).map(Response::Is).map_err(|error| error.with_source(json.clone()));
+    }
+    if let Some(fault) = fields.get("fault").filter(|fault| is_truthy(fault)) {
+        return match fault.as_str() {
+            Some("CONNECTION_RESET_BY_PEER") => Ok(Response::Fault(Fault::ConnectionResetByPeer)),
+            Some("RANDOM_DATA_THEN_CLOSE") => Ok(Response::Fault(Fault::RandomDataThenClose)),
+            // mountebank logs an unknown fault and answers with the default response.
+            _ => prepare_is(&Map::new(), default).map(Response::Is),
+        };
+    }
+    if present("proxy") {
+        return Err(MbError::bad_data(
+            "proxy responses are not supported yet by rehearsal; use 'is' responses for now",
+        )
+        .with_source(json.clone()));
+    }
+    if present("inject") {
+        return Err(MbError::new(
+            crate::ErrorCode::InvalidInjection,
+            "JavaScript injection is not supported yet by rehearsal",
+        )
+        .with_source(json.clone()));
+    }
+    Err(MbError::bad_data("unrecognized response type").with_source(json.clone()))
+}
+
+/// The number of times a response is served before the next one: `repeat`, default 1.
+pub fn repeat_count(json: &Value) -> Result<usize, MbError> {
+    let error = || MbError::bad_data("\"repeat\" field must be an integer greater than 0").with_source(json.clone());
+    let Some(repeat) = json.get("repeat") else {
+        return Ok(1);
+    };
+    let count = match repeat {
+        Value::Null => return Err(error()),
+        Value::Number(number) => number.as_f64().ok_or_else(error)?,
+        // JavaScript's parseInt: leading digits count, anything else is not a number.
+        Value::String(text) => {
+            let digits: String = text.trim_start().chars().take_while(|c| c.is_ascii_digit() || *c == '-').collect();
+            digits.parse::<f64>().map_err(|_| error())?
+        }
+        _ => return Err(error()),
+    };
+    if count <= 0.0 {
+        return Err(error());
+    }
+    // A fractional repeat serves ceil(n) times, as mountebank's `j < repeat` loop does; a cap
+    // keeps a typo such as 1e12 from exhausting memory.
+    const MAX_REPEAT: f64 = 1_000_000.0;
+    if count > MAX_REPEAT {
+        return Err(MbError::bad_data(format!("\"repeat\" may be at most {MAX_REPEAT}")).with_source(json.clone()));
+    }
+    Ok(count.ceil() as usize)
+}
+
+/// JavaScript truthiness, which mountebank's `a || b` defaults rely on.
+fn is_truthy(value: &Value) -> bool {
+    match value {
+        Value::Null => false,
+        Value::Bool(flag) => *flag,
+        Value::Number(number) => number.as_f64().is_some_and(|n| n != 0.0 && !n.is_nan()),
+        Value::String(text) => !text.is_empty(),
+        Value::Array(_) | Value::Object(_) => true,
+    }
+}
+
+/// `postProcess` of mountebank's http server, minus the parts that depend on the request.
+fn prepare_is(is: &Map<String, Value>, default: &DefaultResponse) -> Result<PreparedResponse, MbError> {
+    let pick = |key: &str| {
+        is.get(key)
+            .filter(|value| is_truthy(value))
+            .or_else(|| default.fields.get(key).filter(|value| is_truthy(value)))
+    };
+    let status = match pick("statusCode") {
+        None => 200,
+        Some(value) => status_code(value)?,
+    };
+    // Headers are not merged: the stub's object replaces the default's whole.
+    let headers = match pick("headers") {
+        None => Vec::new(),
+        Some(value) => headers(value)?,
+    };
+    let binary = match pick("_mode") {
+        None => false,
+        Some(Value::String(mode)) if mode == "binary" => true,
+        Some(Value::String(mode)) if mode == "text" => false,
+        Some(other) => {
+            return Err(MbError::bad_data(format!("'_mode' must be \"text\" or \"binary\", not {other}")));
+        }
+    };
+    let body_text = match pick("body") {
+        None => String::new(),
+        Some(Value::String(text)) => text.clone(),
+        Some(value @ (Value::Object(_) | Value::Array(_))) => to_json_with_four_spaces(value),
+        Some(other) => other.to_string(),
+    };
+    let body = if binary {
+        // mountebank strips everything that is not base64 so that wrapped lines still decode.
+        let cleaned: String = body_text.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=')).collect();
+        LENIENT_BASE64
+            .decode(cleaned.trim_end_matches('='))
+            .map_err(|error| MbError::bad_data(format!("a binary body must be base64: {error}")))?
+    } else {
+        body_text.into_bytes()
+    };
+    let mut prepared = PreparedResponse { status, headers, body, closes_connection: true };
+    if prepared.header("connection").is_none() {
+        prepared.headers.push(("Connection".into(), "close".into()));
+    }
+    if prepared.header("content-length").is_some() {
+        let length = prepared.body.len().to_string();
+        prepared.set_header("content-length", length);
+    }
+    prepared.closes_connection = prepared
+        .header("connection")
+        .is_some_and(|value| value.split(',').any(|token| token.trim().eq_ignore_ascii_case("close")));
+    Ok(prepared)
+}
+
+fn status_code(value: &Value) -> Result<u16, MbError> {
+    let number = match value {
+        Value::Number(number) => number.as_f64(),
+        Value::String(text) => text.trim().parse::<f64>().ok(),
+        _ => None,
+    };
+    match number {
+        Some(n) if n.fract() == 0.0 && (100.0..=999.0).contains(&n) => Ok(n as u16),
+        _ => Err(MbError::bad_data(format!("'statusCode' must be an HTTP status code from 100 to 999, not {value}"))),
+    }
+}
+
+fn headers(value: &Value) -> Result<Vec<(String, String)>, MbError> {
+    let Value::Object(map) = value else {
+        return Err(MbError::bad_data(format!("'headers' must be an object of header names to values, not {value}")));
+    };
+    let mut headers = Vec::with_capacity(map.len());
+    for (name, value) in map {
+        if !is_token(name) {
+            return Err(MbError::bad_data(format!("the header name {name:?} is not a valid HTTP header name")));
+        }
+        // Node writes an array as the same header repeated.
+        let values = match value {
+            Value::Array(values) => values.iter().collect(),
+            other => vec![other],
+        };
+        for value in values {
+            let text = match value {
+                Value::String(text) => text.clone(),
+                Value::Number(_) | Value::Bool(_) => value.to_string(),
+                other => {
+                    return Err(MbError::bad_data(format!(
+                        "the value of header {name:?} must be a string or a number, not {other}"
+                    )))
+                }
+            };
+            if text.contains(['\r', '\n']) {
+                return Err(MbError::bad_data(format!("the value of header {name:?} may not contain line breaks")));
+            }
+            headers.push((name.clone(), text));
+        }
+    }
+    Ok(headers)
+}
+
+/// Whether `name` is an RFC 9110 token, the only characters a header name may have.
+fn is_token(name: &str) -> bool {
+    !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
+
+/// `JSON.stringify(value, null, 4)`, which is how mountebank writes object bodies.
+pub fn to_json_with_four_spaces(value: &Value) -> String {
+    use serde::Serialize as _;
+    let mut out = Vec::new();
+    let formatter = serde_json::ser::PrettyFormatter::with_indent(b"    ");
+    let mut serializer = serde_json::Serializer::with_formatter(&mut out, formatter);
+    value.serialize(&mut serializer).expect("a JSON value always serialises");
+    String::from_utf8(out).expect("serde_json writes UTF-8")
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,214 @@
+//! Stubs: predicates plus a circular queue of responses, compiled once at creation.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use serde_json::{Map, Value};
+
+use crate::predicate::{CompileOptions, Predicate};
+use crate::response::{self, DefaultResponse, Response};
+use crate::{ErrorCode, MbError, Request};
+
+/// One stub: it matches when all its predicates do, and then serves its responses in turn.
+#[derive(Debug)]
+pub struct Stub {
+    /// The stub as the client sent it (after legacy upcasts), echoed by the control API.
+    json: Map<String, Value>,
+    predicates: Vec<Predicate>,
+    /// The responses with `repeat` unrolled, so the queue is a cursor over this slice.
+    sequence: Vec<Arc<StubResponse>>,
+    cursor: AtomicUsize,
+}
+
+/// One response of a stub: compiled, with the JSON it came from (shown in `--debug` matches).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StubResponse {
+    pub response: Response,
+    pub json: Value,
+}
+
+/// What compiling a stub needs from the imposter and the server.
+#[derive(Debug, Clone, Copy)]
+pub struct StubContext<'a> {
+    pub default_response: &'a DefaultResponse,
+    pub predicates: CompileOptions,
+}
+
+impl Stub {
+    /// Validates and compiles one stub, collecting every problem as mountebank's dry run does.
+    pub fn compile(json: &Value, context: StubContext<'_>) -> Result<Stub, Vec<MbError>> {
+        let Value::Object(fields) = json else {
+            return Err(vec![MbError::bad_data("each stub must be an object with 'predicates' and 'responses'")
+                .with_source(json.clone())]);
+        };
+        let mut fields = fields.clone();
+        upcast_legacy_behaviors(&mut fields);
+        let stub_json = Value::Object(fields.clone());
+        let responses = match fields.get("responses") {
+            Some(Value::Array(responses)) if !responses.is_empty() => responses,
+            _ => {
+                return Err(vec![MbError::bad_data("'responses' must be a non-empty array").with_source(stub_json)]);
+            }
+        };
+        let mut errors = Vec::new();
+        if !context.predicates.allow_injection {
+            let (javascript, shell) = (uses_javascript(&fields), uses_shell(&fields));
+            let refuse = |what: &str| {
+                MbError::new(ErrorCode::InvalidInjection, format!("{what} is not allowed unless mb is run with the --allowInjection flag"))
+                    .with_source(stub_json.clone())
+            };
+            errors.extend(javascript.then(|| refuse("JavaScript injection")));
+            errors.extend(shell.then(|| refuse("Shell execution")));
+        }
+        let mut sequence = Vec::new();
+        for response_json in responses {
+            if let Some(error) = unsupported_behaviors(response_json) {
+                errors.push(error);
+                continue;
+            }
+            let repeat = response::repeat_count(response_json);
+            let compiled = response::compile(response_json, context.default_response);
+            match (repeat, compiled) {
+                (Ok(repeat), Ok(compiled)) => {
+                    let compiled = Arc::new(StubResponse { response: compiled, json: response_json.clone() });
+                    sequence.extend(std::iter::repeat_n(compiled, repeat));
+                }
+                (repeat, compiled) => errors.extend(repeat.err().into_iter().chain(compiled.err())),
+            }
+        }
+        let predicates = match fields.get("predicates") {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::Array(predicates)) => predicates
+                .iter()
+                .filter_map(|predicate| {
+                    Predicate::compile(predicate, &context.predicates).map_err(|error| errors.push(error)).ok()
+                })
+                .collect(),
+            Some(other) => {
+                errors.push(MbError::bad_data("'predicates' must be an array").with_source(other.clone()));
+                Vec::new()
+            }
+        };
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(Stub { json: fields, predicates, sequence, cursor: AtomicUsize::new(0) })
+    }
+
+    /// Whether every predicate matches the request (a stub without predicates matches all).
+    pub fn matches(&self, request: &Request) -> bool {
+        self.predicates.iter().all(|predicate| predicate.matches(request))
+    }
+
+    /// Takes the response at the head of the queue and moves it to the back.
+    pub fn next_response(&self) -> &Arc<StubResponse> {
+        let turn = self.cursor.fetch_add(1, Ordering::Relaxed);
+        &self.sequence[turn % self.sequence.len()]
+    }
+
+    /// The stub as the client sent it.
+    pub fn json(&self) -> &Map<String, Value> {
+        &self.json
+    }
+}
+
+/// The first stub that matches the request, as mountebank's linear scan finds it.
+pub fn first_match<'a>(stubs: impl IntoIterator<Item = &'a Stub>, request: &Request) -> Option<(usize, &'a Stub)> {
+    stubs.into_iter().enumerate().find(|(_, stub)| stub.matches(request))
+}
+
+/// mountebank's legacy `_behaviors` object becomes the `behaviors` array (and `repeat`), in the
+/// order wait, lookup, copy, shellTransform, decorate (`compatibility.js`).
+fn upcast_legacy_behaviors(stub: &mut Map<String, Value>) {
+    let Some(Value::Array(responses)) = stub.get_mut("responses") else {
+        return;
+    };
+    for response in responses.iter_mut().filter_map(Value::as_object_mut) {
+        let upcastable =
+            !response.contains_key("behaviors") && !response.contains_key("repeat") && response.get("_behaviors").is_some_and(Value::is_object);
+        if !upcastable {
+            continue;
+        }
+        let Some(Value::Object(legacy)) = response.shift_remove("_behaviors") else {
+            continue;
+        };
+        let mut behaviors = Vec::new();
+        for key in ["wait", "lookup", "copy", "shellTransform", "decorate"] {
+            match legacy.get(key) {
+                None => {}
+                Some(Value::Array(values)) => {
+                    behaviors.extend(values.iter().map(|value| single_entry(key, value.clone())));
+                }
+                Some(value) => behaviors.push(single_entry(key, value.clone())),
+            }
+        }
+        if let Some(repeat) = legacy.get("repeat") {
+            response.insert("repeat".into(), repeat.clone());
+        }
+        response.insert("behaviors".into(), Value::Array(behaviors));
+    }
+}
+
+fn single_entry(key: &str, value: Value) -> Value {
+    let mut map = Map::new();
+    map.insert(key.into(), value);
+    Value::Object(map)
+}
+
+/// Behaviors arrive in a later release; until then a stub that relies on them is refused rather
+/// than served without them.
+fn unsupported_behaviors(response: &Value) -> Option<MbError> {
+    let behaviors = response.get("behaviors")?;
+    let names: Vec<&str> = match behaviors {
+        Value::Array(list) => list.iter().filter_map(Value::as_object).flat_map(|b| b.keys().map(String::as_str)).collect(),
+        Value::Null => return None,
+        _ => return Some(MbError::bad_data("'behaviors' must be an array").with_source(response.clone())),
+    };
+    if names.is_empty() {
+        return None;
+    }
+    Some(
+        MbError::bad_data(format!(
+            "behaviors are not supported yet by rehearsal (found: {}); remove them or use mountebank for now",
+            names.join(", ")
+        ))
+        .with_source(response.clone()),
+    )
+}
+
+fn responses_of(stub: &Map<String, Value>) -> &[Value] {
+    stub.get("responses").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default()
+}
+
+fn has_behavior(response: &Value, name: &str, filter: fn(&Value) -> bool) -> bool {
+    response
+        .get("behaviors")
+        .and_then(Value::as_array)
+        .is_some_and(|behaviors| behaviors.iter().any(|b| b.get(name).is_some_and(filter)))
+}
+
+/// Whether the stub runs a shell command (`dryRunValidator.js#hasShellExecution`).
+fn uses_shell(stub: &Map<String, Value>) -> bool {
+    responses_of(stub).iter().any(|response| has_behavior(response, "shellTransform", |_| true))
+}
+
+/// Whether the stub needs JavaScript, which only `--allowInjection` permits
+/// (`dryRunValidator.js#hasStubInjection`).
+fn uses_javascript(stub: &Map<String, Value>) -> bool {
+    let behavior = has_behavior;
+    let response_injects = responses_of(stub).iter().any(|response| {
+        response.get("inject").is_some_and(|v| !v.is_null())
+            || behavior(response, "decorate", |_| true)
+            || behavior(response, "wait", Value::is_string)
+            || response.pointer("/proxy/addDecorateBehavior").is_some()
+            || response
+                .pointer("/proxy/predicateGenerators")
+                .and_then(Value::as_array)
+                .is_some_and(|generators| generators.iter().any(|g| g.get("inject").is_some()))
+    });
+    let predicate_injects = stub
+        .get("predicates")
+        .and_then(Value::as_array)
+        .is_some_and(|predicates| predicates.iter().any(|p| p.get("inject").is_some()));
+    response_injects || predicate_injects
+}

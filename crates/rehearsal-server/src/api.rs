@@ -1,0 +1,60 @@
+//! The control API (mountebank's REST API on port 2525), as an axum router.
+
+mod error;
+mod imposters;
+mod meta;
+mod reply;
+mod stubs;
+
+use std::sync::Arc;
+
+use axum::extract::{Request, State};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, put};
+use axum::Router;
+
+use crate::registry::Registry;
+use crate::ServerConfig;
+
+pub use error::ApiError;
+
+/// What every handler shares.
+#[derive(Debug)]
+pub struct AppState {
+    pub config: ServerConfig,
+    pub registry: Registry,
+    pub started: std::time::Instant,
+}
+
+pub fn router(state: Arc<AppState>) -> Router {
+    Router::new()
+        .route("/", get(meta::home))
+        .route("/config", get(meta::config))
+        .route("/logs", get(meta::logs))
+        .route(
+            "/imposters",
+            get(imposters::list).post(imposters::create).put(imposters::replace_all).delete(imposters::delete_all),
+        )
+        .route("/imposters/{id}", get(imposters::show).delete(imposters::delete_one))
+        .route("/imposters/{id}/savedRequests", delete(imposters::delete_saved_requests))
+        .route("/imposters/{id}/savedProxyResponses", delete(imposters::delete_saved_proxy_responses))
+        // mountebank's deprecated alias of savedProxyResponses (not of savedRequests).
+        .route("/imposters/{id}/requests", delete(imposters::delete_saved_proxy_responses))
+        .route("/imposters/{id}/stubs", put(stubs::replace_all).post(stubs::add))
+        .route("/imposters/{id}/stubs/{index}", put(stubs::replace_one).delete(stubs::delete_one))
+        .fallback(meta::not_found)
+        .layer(middleware::from_fn_with_state(Arc::clone(&state), require_api_key))
+        .with_state(state)
+}
+
+/// `--apikey`: every request must carry the key in `x-api-key`.
+async fn require_api_key(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
+    if let Some(key) = &state.config.api_key {
+        let sent = request.headers().get("x-api-key").and_then(|value| value.to_str().ok());
+        if sent != Some(key.as_str()) {
+            return ApiError::unauthorized().into_response();
+        }
+    }
+    next.run(request).await
+}

@@ -1,0 +1,71 @@
+//! `/`, `/config` and `/logs`: what the server is and what it said.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::extract::{Query, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use rehearsal_core::{ErrorCode, MbError};
+use serde_json::{json, Value};
+
+use super::reply::{self, base_url};
+use super::{ApiError, AppState};
+
+pub async fn home(headers: HeaderMap) -> Response {
+    let base = base_url(&headers);
+    reply::json(&json!({
+        "_links": {
+            "imposters": { "href": format!("{base}/imposters") },
+            "config": { "href": format!("{base}/config") },
+            "logs": { "href": format!("{base}/logs") }
+        }
+    }))
+}
+
+pub async fn config(State(state): State<Arc<AppState>>) -> Response {
+    let cwd = std::env::current_dir().map(|dir| dir.display().to_string()).unwrap_or_default();
+    reply::json(&json!({
+        "version": state.config.version,
+        "options": state.config.options_json,
+        "process": {
+            "architecture": std::env::consts::ARCH,
+            "platform": std::env::consts::OS,
+            "rss": resident_set_bytes(),
+            "uptime": state.started.elapsed().as_secs_f64(),
+            "cwd": cwd
+        }
+    }))
+}
+
+/// The process's resident memory in bytes (Linux), 0 where it cannot be read.
+fn resident_set_bytes() -> u64 {
+    let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
+    let pages: u64 = statm.split_whitespace().nth(1).and_then(|text| text.parse().ok()).unwrap_or(0);
+    pages * 4096
+}
+
+/// `GET /logs?startIndex&endIndex`, read from the JSON-lines log file.
+pub async fn logs(State(state): State<Arc<AppState>>, Query(query): Query<HashMap<String, String>>) -> Response {
+    let entries = match &state.config.log_file {
+        Some(path) if path.exists() => match std::fs::read_to_string(path) {
+            Ok(text) => text
+                .lines()
+                .filter(|line| !line.trim().is_empty())
+                .map(|line| serde_json::from_str(line))
+                .collect::<Result<Vec<Value>, _>>()
+                .unwrap_or_else(|_| vec![json!({"level": "error", "message": "This page only works for JSON file logging"})]),
+            Err(_) => vec![json!({"level": "error", "message": "No logfile"})],
+        },
+        _ => vec![json!({"level": "error", "message": "No logfile"})],
+    };
+    let index = |key: &str| query.get(key).and_then(|value| value.trim().parse::<i64>().ok());
+    let start = index("startIndex").unwrap_or(0).max(0) as usize;
+    let end = index("endIndex").map_or(entries.len(), |end| (end + 1).max(0) as usize).min(entries.len());
+    let logs: Vec<Value> = entries.get(start..end.max(start)).map(<[Value]>::to_vec).unwrap_or_default();
+    reply::json(&json!({ "logs": logs }))
+}
+
+pub async fn not_found() -> ApiError {
+    ApiError::from_errors(vec![MbError::new(ErrorCode::NoSuchResource, "no such resource; see GET / for the API's routes")])
+}

@@ -1,0 +1,159 @@
+//! The accept loop of an http imposter and the request loop of each connection.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use rehearsal_core::request::HttpParts;
+use rehearsal_core::{Fault, PreparedResponse, Response};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::task::JoinSet;
+
+use super::message::{self, Framing, Head, Malformed};
+use crate::bind::ip_text;
+use crate::imposter::{Imposter, Outcome};
+
+/// Accepts connections until the task is aborted; aborting it drops the `JoinSet`, which
+/// aborts every connection task and so closes every socket, as mountebank's `close` does.
+pub async fn serve(listener: TcpListener, imposter: Arc<Imposter>) {
+    let mut connections = JoinSet::new();
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, peer)) => {
+                    let _ = stream.set_nodelay(true);
+                    connections.spawn(connection(stream, peer, Arc::clone(&imposter)));
+                }
+                Err(error) => {
+                    tracing::warn!("{} cannot accept a connection: {error}", imposter.scope());
+                    tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+                }
+            },
+            // Reap finished connections so the set does not grow with every closed one.
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+        }
+    }
+}
+
+async fn connection(mut stream: TcpStream, peer: SocketAddr, imposter: Arc<Imposter>) {
+    let ip = ip_text(&peer);
+    let request_from = format!("{ip}:{}", peer.port());
+    let mut buffer: Vec<u8> = Vec::with_capacity(4096);
+    let mut out: Vec<u8> = Vec::with_capacity(4096);
+    loop {
+        let head = match read_head(&mut stream, &mut buffer).await {
+            Ok(Some(head)) => head,
+            Ok(None) => return,
+            Err(malformed) => return reject(&mut stream, malformed).await,
+        };
+        let body = match read_body(&mut stream, &mut buffer, &head).await {
+            Ok(Some(body)) => body,
+            Ok(None) => return,
+            Err(malformed) => return reject(&mut stream, malformed).await,
+        };
+        tracing::info!("{} {request_from} => {} {}", imposter.scope(), head.method, head.target);
+        let keep_alive = head.keeps_alive();
+        let head_only = head.method == "HEAD";
+        let http10 = head.minor_version == 0;
+        let text = message::body_text(&head, &body);
+        let parts = HttpParts {
+            request_from: request_from.clone(),
+            ip: ip.clone(),
+            method: head.method,
+            target: head.target,
+            headers: head.headers,
+            body: text,
+        };
+        out.clear();
+        let closes = match imposter.respond(parts) {
+            Outcome::RespondShared(chosen) => match &chosen.response {
+                Response::Is(prepared) => write(&mut out, prepared, head_only, http10),
+                Response::Fault(fault) => return break_connection(stream, *fault).await,
+            },
+            Outcome::Respond(prepared) => write(&mut out, &prepared, head_only, http10),
+            Outcome::Fault(fault) => return break_connection(stream, fault).await,
+        };
+        if stream.write_all(&out).await.is_err() {
+            return;
+        }
+        if closes || !keep_alive || http10 {
+            let _ = stream.shutdown().await;
+            return;
+        }
+    }
+}
+
+fn write(out: &mut Vec<u8>, prepared: &PreparedResponse, head_only: bool, http10: bool) -> bool {
+    message::write_response(out, prepared, head_only, http10);
+    prepared.closes_connection
+}
+
+/// Reads until a full request head is buffered; `Ok(None)` when the client closed first.
+async fn read_head(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> Result<Option<Head>, Malformed> {
+    loop {
+        if !buffer.is_empty() {
+            if let Some(head) = message::parse_head(buffer)? {
+                buffer.drain(..head.length);
+                return Ok(Some(head));
+            }
+        }
+        if !read_more(stream, buffer).await {
+            return Ok(None);
+        }
+    }
+}
+
+async fn read_body(stream: &mut TcpStream, buffer: &mut Vec<u8>, head: &Head) -> Result<Option<Vec<u8>>, Malformed> {
+    let framing = head.framing()?;
+    if framing != Framing::Empty && head.expects_continue() && buffer.is_empty() {
+        if stream.write_all(b"HTTP/1.1 100 Continue\r\n\r\n").await.is_err() {
+            return Ok(None);
+        }
+    }
+    match framing {
+        Framing::Empty => Ok(Some(Vec::new())),
+        Framing::Length(length) => {
+            while buffer.len() < length {
+                if !read_more(stream, buffer).await {
+                    return Ok(None);
+                }
+            }
+            Ok(Some(buffer.drain(..length).collect()))
+        }
+        Framing::Chunked => loop {
+            if let Some((body, consumed)) = message::decode_chunked(buffer)? {
+                buffer.drain(..consumed);
+                return Ok(Some(body));
+            }
+            if !read_more(stream, buffer).await {
+                return Ok(None);
+            }
+        },
+    }
+}
+
+async fn read_more(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> bool {
+    buffer.reserve(4096);
+    matches!(stream.read_buf(buffer).await, Ok(read) if read > 0)
+}
+
+async fn reject(stream: &mut TcpStream, malformed: Malformed) {
+    let status = match malformed {
+        Malformed::HeadTooLarge => "431 Request Header Fields Too Large",
+        Malformed::BodyTooLarge => "413 Payload Too Large",
+        Malformed::Head | Malformed::Framing => "400 Bad Request",
+    };
+    let response = format!("HTTP/1.1 {status}\r\nConnection: close\r\n\r\n");
+    let _ = stream.write_all(response.as_bytes()).await;
+    let _ = stream.shutdown().await;
+}
+
+/// mountebank's faults: destroy the socket, after writing garbage for `RANDOM_DATA_THEN_CLOSE`.
+async fn break_connection(mut stream: TcpStream, fault: Fault) {
+    if fault == Fault::RandomDataThenClose {
+        let _ = stream.write_all(Fault::RANDOM_DATA).await;
+    }
+    // Closing with unread data or a zero linger makes the kernel send RST, as `destroy()` does.
+    let _ = socket2::SockRef::from(&stream).set_linger(Some(std::time::Duration::ZERO));
+    drop(stream);
+}

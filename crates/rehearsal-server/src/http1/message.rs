@@ -1,0 +1,229 @@
+//! Reading a request off the wire (head, body framing, content decoding) and writing a
+//! response the way Node's http module frames it.
+
+use std::io::Read as _;
+
+use rehearsal_core::PreparedResponse;
+
+/// The largest request head accepted; larger ones get 431 and the connection closes.
+pub const MAX_HEAD: usize = 64 * 1024;
+/// The largest request body accepted.
+pub const MAX_BODY: usize = 64 * 1024 * 1024;
+
+/// A parsed request head.
+#[derive(Debug)]
+pub struct Head {
+    pub method: String,
+    pub target: String,
+    /// 0 for HTTP/1.0, 1 for HTTP/1.1.
+    pub minor_version: u8,
+    pub headers: Vec<(String, String)>,
+    pub length: usize,
+}
+
+/// How the body of a request is delimited.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Framing {
+    Empty,
+    Length(usize),
+    Chunked,
+}
+
+/// Why a request could not be read.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Malformed {
+    Head,
+    HeadTooLarge,
+    BodyTooLarge,
+    Framing,
+}
+
+/// Parses a request head from the start of `buffer`; `Ok(None)` means more bytes are needed.
+pub fn parse_head(buffer: &[u8]) -> Result<Option<Head>, Malformed> {
+    let mut slots = [httparse::EMPTY_HEADER; 128];
+    let mut request = httparse::Request::new(&mut slots);
+    match request.parse(buffer) {
+        Ok(httparse::Status::Complete(length)) => {
+            let headers = request
+                .headers
+                .iter()
+                .map(|header| (header.name.to_string(), String::from_utf8_lossy(header.value).into_owned()))
+                .collect();
+            Ok(Some(Head {
+                method: request.method.unwrap_or("GET").to_string(),
+                target: request.path.unwrap_or("/").to_string(),
+                minor_version: request.version.unwrap_or(1),
+                headers,
+                length,
+            }))
+        }
+        Ok(httparse::Status::Partial) if buffer.len() > MAX_HEAD => Err(Malformed::HeadTooLarge),
+        Ok(httparse::Status::Partial) => Ok(None),
+        Err(httparse::Error::TooManyHeaders) => Err(Malformed::HeadTooLarge),
+        Err(_) => Err(Malformed::Head),
+    }
+}
+
+impl Head {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(key, _)| key.eq_ignore_ascii_case(name)).map(|(_, value)| value.as_str())
+    }
+
+    fn has_token(&self, name: &str, token: &str) -> bool {
+        self.headers
+            .iter()
+            .filter(|(key, _)| key.eq_ignore_ascii_case(name))
+            .flat_map(|(_, value)| value.split(','))
+            .any(|part| part.trim().eq_ignore_ascii_case(token))
+    }
+
+    pub fn framing(&self) -> Result<Framing, Malformed> {
+        if self.has_token("transfer-encoding", "chunked") {
+            return Ok(Framing::Chunked);
+        }
+        match self.header("content-length") {
+            None => Ok(Framing::Empty),
+            Some(text) => match text.trim().parse::<usize>() {
+                Ok(0) => Ok(Framing::Empty),
+                Ok(length) if length > MAX_BODY => Err(Malformed::BodyTooLarge),
+                Ok(length) => Ok(Framing::Length(length)),
+                Err(_) => Err(Malformed::Framing),
+            },
+        }
+    }
+
+    /// Whether the client lets the connection stay open after the response.
+    pub fn keeps_alive(&self) -> bool {
+        if self.minor_version == 0 {
+            self.has_token("connection", "keep-alive")
+        } else {
+            !self.has_token("connection", "close")
+        }
+    }
+
+    pub fn expects_continue(&self) -> bool {
+        self.minor_version == 1 && self.header("expect").is_some_and(|v| v.eq_ignore_ascii_case("100-continue"))
+    }
+}
+
+/// Decodes a complete chunked body at the start of `buffer`: `Ok(Some((body, consumed)))`, or
+/// `Ok(None)` when more bytes are needed.
+pub fn decode_chunked(buffer: &[u8]) -> Result<Option<(Vec<u8>, usize)>, Malformed> {
+    let mut body = Vec::new();
+    let mut at = 0;
+    loop {
+        let Some(line_end) = find_crlf(&buffer[at..]) else {
+            return Ok(None);
+        };
+        let line = std::str::from_utf8(&buffer[at..at + line_end]).map_err(|_| Malformed::Framing)?;
+        let size_text = line.split(';').next().unwrap_or("").trim();
+        let size = usize::from_str_radix(size_text, 16).map_err(|_| Malformed::Framing)?;
+        at += line_end + 2;
+        if size == 0 {
+            // Trailers end with an empty line.
+            loop {
+                let Some(end) = find_crlf(&buffer[at..]) else {
+                    return Ok(None);
+                };
+                at += end + 2;
+                if end == 0 {
+                    return Ok(Some((body, at)));
+                }
+            }
+        }
+        if body.len() + size > MAX_BODY {
+            return Err(Malformed::BodyTooLarge);
+        }
+        if buffer.len() < at + size + 2 {
+            return Ok(None);
+        }
+        body.extend_from_slice(&buffer[at..at + size]);
+        at += size + 2;
+    }
+}
+
+fn find_crlf(bytes: &[u8]) -> Option<usize> {
+    bytes.windows(2).position(|pair| pair == b"\r\n")
+}
+
+/// The body as text, decompressed when the client sent it gzip- or brotli-encoded (as
+/// mountebank does; a body that fails to decompress is kept as sent).
+pub fn body_text(head: &Head, body: &[u8]) -> String {
+    let encoding = head.header("content-encoding").map(|value| value.trim().to_ascii_lowercase());
+    let decoded = match encoding.as_deref() {
+        Some("gzip") => {
+            let mut out = Vec::new();
+            flate2::read::MultiGzDecoder::new(body).read_to_end(&mut out).ok().map(|_| out)
+        }
+        Some("br") => {
+            let mut out = Vec::new();
+            brotli::Decompressor::new(body, 4096).read_to_end(&mut out).ok().map(|_| out)
+        }
+        _ => None,
+    };
+    match decoded {
+        Some(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        None => String::from_utf8_lossy(body).into_owned(),
+    }
+}
+
+/// Writes a response as Node frames it: the stub's headers in order, then `Date`, then
+/// `Transfer-Encoding: chunked` unless the stub set a length or there is no body.
+pub fn write_response(out: &mut Vec<u8>, response: &PreparedResponse, head_only: bool, http10: bool) {
+    out.extend_from_slice(b"HTTP/1.1 ");
+    out.extend_from_slice(response.status.to_string().as_bytes());
+    out.push(b' ');
+    out.extend_from_slice(reason_phrase(response.status).as_bytes());
+    out.extend_from_slice(b"\r\n");
+    let mut has_date = false;
+    let mut has_length = false;
+    let mut chunked = false;
+    for (name, value) in &response.headers {
+        has_date |= name.eq_ignore_ascii_case("date");
+        has_length |= name.eq_ignore_ascii_case("content-length");
+        chunked |= name.eq_ignore_ascii_case("transfer-encoding") && value.to_ascii_lowercase().contains("chunked");
+        header_line(out, name, value);
+    }
+    if !has_date {
+        header_line(out, "Date", &crate::clock::http_date());
+    }
+    let has_body = !head_only && !matches!(response.status, 100..=199 | 204 | 304);
+    if has_body && !has_length && !chunked && !http10 {
+        out.extend_from_slice(b"Transfer-Encoding: chunked\r\n");
+        chunked = true;
+    }
+    out.extend_from_slice(b"\r\n");
+    if !has_body {
+        return;
+    }
+    if chunked {
+        if !response.body.is_empty() {
+            out.extend_from_slice(format!("{:x}\r\n", response.body.len()).as_bytes());
+            out.extend_from_slice(&response.body);
+            out.extend_from_slice(b"\r\n");
+        }
+        out.extend_from_slice(b"0\r\n\r\n");
+    } else {
+        out.extend_from_slice(&response.body);
+    }
+}
+
+fn header_line(out: &mut Vec<u8>, name: &str, value: &str) {
+    out.extend_from_slice(name.as_bytes());
+    out.extend_from_slice(b": ");
+    out.extend_from_slice(value.as_bytes());
+    out.extend_from_slice(b"\r\n");
+}
+
+/// The reason phrase Node's `http.STATUS_CODES` gives, `unknown` otherwise.
+fn reason_phrase(status: u16) -> &'static str {
+    match status {
+        418 => "I'm a Teapot",
+        425 => "Too Early",
+        509 => "Bandwidth Limit Exceeded",
+        _ => axum::http::StatusCode::from_u16(status).ok().and_then(|code| code.canonical_reason()).unwrap_or("unknown"),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,221 @@
+//! A running imposter: its compiled definition, its stubs (swapped atomically by the control
+//! API while requests read them without locks), its counters and records, and its listener.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use arc_swap::ArcSwap;
+use rehearsal_core::request::HttpParts;
+use rehearsal_core::{ImposterSpec, MbError, PreparedResponse, Protocol, Response, Stub, StubResponse, StubSettings};
+use serde_json::{Map, Value};
+use tokio::task::JoinHandle;
+
+use crate::clock;
+use crate::recorder::{Recorder, DEFAULT_CAPACITY};
+
+/// A stub as the server runs it: the compiled stub plus what `--debug` records about it.
+#[derive(Debug)]
+pub struct RunningStub {
+    pub stub: Stub,
+    pub matches: Recorder,
+}
+
+impl RunningStub {
+    fn new(stub: Stub) -> Arc<RunningStub> {
+        Arc::new(RunningStub { stub, matches: Recorder::new(DEFAULT_CAPACITY) })
+    }
+}
+
+/// The server-wide settings an imposter needs while it answers.
+#[derive(Debug, Clone, Copy)]
+pub struct ImposterSettings {
+    /// `--debug`: record stub matches.
+    pub record_matches: bool,
+    /// How many requests are kept when recording.
+    pub record_capacity: usize,
+}
+
+/// What the connection should do for one request.
+#[derive(Debug)]
+pub enum Outcome {
+    Respond(PreparedResponse),
+    /// Shared, unchanged prepared response: the common case, no copy.
+    RespondShared(Arc<StubResponse>),
+    Fault(rehearsal_core::Fault),
+}
+
+#[derive(Debug)]
+pub struct Imposter {
+    pub protocol: Protocol,
+    pub port: u16,
+    pub name: Option<Value>,
+    pub default_response_json: Option<Value>,
+    pub record_requests: bool,
+    stores_requests: bool,
+    allow_cors: bool,
+    settings: ImposterSettings,
+    stub_settings: StubSettings,
+    stubs: ArcSwap<Vec<Arc<RunningStub>>>,
+    /// Serialises stub changes from the control API; readers never take it.
+    stub_writes: Mutex<()>,
+    number_of_requests: AtomicU64,
+    requests: Recorder,
+    scope: String,
+    listener: Mutex<Option<JoinHandle<()>>>,
+}
+
+impl Imposter {
+    pub fn new(spec: ImposterSpec, port: u16, settings: ImposterSettings) -> Imposter {
+        let scope = match spec.log_name() {
+            Some(name) => format!("[{}:{port} {name}]", spec.protocol.as_str()),
+            None => format!("[{}:{port}]", spec.protocol.as_str()),
+        };
+        Imposter {
+            protocol: spec.protocol,
+            port,
+            name: spec.name,
+            default_response_json: spec.default_response_json,
+            record_requests: spec.record_requests,
+            stores_requests: spec.stores_requests,
+            allow_cors: spec.allow_cors,
+            settings,
+            stub_settings: spec.stub_settings,
+            stubs: ArcSwap::from_pointee(spec.stubs.into_iter().map(RunningStub::new).collect()),
+            stub_writes: Mutex::new(()),
+            number_of_requests: AtomicU64::new(0),
+            requests: Recorder::new(settings.record_capacity),
+            scope,
+            listener: Mutex::new(None),
+        }
+    }
+
+    /// The log scope, e.g. `[http:4545 orders]`.
+    pub fn scope(&self) -> &str {
+        &self.scope
+    }
+
+    pub(crate) fn set_listener(&self, handle: JoinHandle<()>) {
+        *self.listener.lock().unwrap_or_else(|p| p.into_inner()) = Some(handle);
+    }
+
+    /// Closes the listener and every open connection.
+    pub fn close(&self) {
+        if let Some(handle) = self.listener.lock().unwrap_or_else(|p| p.into_inner()).take() {
+            handle.abort();
+            tracing::info!("{} Ciao for now", self.scope);
+        }
+    }
+
+    /// Answers one request: count it, record it, find the first matching stub, take its next
+    /// response.
+    pub fn respond(&self, parts: HttpParts) -> Outcome {
+        let started = Instant::now();
+        self.number_of_requests.fetch_add(1, Ordering::Relaxed);
+        let preflight = self.allow_cors && is_cors_preflight(&parts);
+        let cors = preflight.then(|| cors_headers(&parts));
+        let request = parts.into_request();
+        if self.stores_requests {
+            let mut recorded = request.0.clone();
+            recorded.insert("timestamp".into(), Value::String(clock::iso_now()));
+            self.requests.push(&Value::Object(recorded));
+        }
+        let stubs = self.stubs.load();
+        let (matched, chosen) = match rehearsal_core::stub::first_match(stubs.iter().map(|running| &running.stub), &request) {
+            Some((index, stub)) => (Some(index), Arc::clone(stub.next_response())),
+            None => {
+                tracing::info!("{} no predicate match, using default response", self.scope);
+                (None, Arc::clone(&self.stub_settings.no_match))
+            }
+        };
+        if self.settings.record_matches {
+            if let Some(index) = matched {
+                let record = serde_json::json!({
+                    "timestamp": clock::iso_now(),
+                    "request": request.as_json(),
+                    "response": chosen.json.get("is").cloned().unwrap_or_else(|| chosen.json.clone()),
+                    "responseConfig": chosen.json,
+                    "processingTime": started.elapsed().as_millis() as u64,
+                });
+                stubs[index].matches.push(&record);
+            }
+        }
+        match (&chosen.response, cors) {
+            (Response::Fault(fault), _) => Outcome::Fault(*fault),
+            (Response::Is(_), None) => Outcome::RespondShared(chosen),
+            (Response::Is(prepared), Some(cors)) => {
+                let mut prepared = prepared.clone();
+                for (name, value) in cors {
+                    prepared.set_header(name, value);
+                }
+                Outcome::Respond(prepared)
+            }
+        }
+    }
+
+    pub fn number_of_requests(&self) -> u64 {
+        self.number_of_requests.load(Ordering::Relaxed)
+    }
+
+    pub fn recorded_requests(&self) -> Vec<Value> {
+        self.requests.all()
+    }
+
+    /// `DELETE /imposters/:id/savedRequests`: forget requests and reset the count.
+    pub fn reset_requests(&self) {
+        self.requests.clear();
+        self.number_of_requests.store(0, Ordering::Relaxed);
+    }
+
+    /// The stubs in order, for printing.
+    pub fn stubs(&self) -> Arc<Vec<Arc<RunningStub>>> {
+        self.stubs.load_full()
+    }
+
+    /// Compiles stubs with this imposter's settings.
+    pub fn compile_stubs(&self, stubs: &[Value]) -> Result<Vec<Stub>, Vec<MbError>> {
+        self.stub_settings.compile_stubs(stubs)
+    }
+
+    /// Applies a change to the stub list; stubs the change keeps keep their response queues.
+    pub fn change_stubs<T>(
+        &self,
+        change: impl FnOnce(&mut Vec<Arc<RunningStub>>, &dyn Fn(Stub) -> Arc<RunningStub>) -> T,
+    ) -> T {
+        let _guard = self.stub_writes.lock().unwrap_or_else(|p| p.into_inner());
+        let mut stubs = Vec::clone(&self.stubs.load());
+        let result = change(&mut stubs, &RunningStub::new);
+        self.stubs.store(Arc::new(stubs));
+        result
+    }
+
+    /// The stub JSON objects as the control API shows them.
+    pub fn stub_json(&self, include_matches: bool) -> Vec<Map<String, Value>> {
+        self.stubs()
+            .iter()
+            .map(|running| {
+                let mut json = running.stub.json().clone();
+                if include_matches && !running.matches.is_empty() {
+                    json.insert("matches".into(), Value::Array(running.matches.all()));
+                }
+                json
+            })
+            .collect()
+    }
+}
+
+fn is_cors_preflight(parts: &HttpParts) -> bool {
+    parts.method == "OPTIONS"
+        && ["Access-Control-Request-Headers", "Access-Control-Request-Method", "Origin"]
+            .iter()
+            .all(|name| parts.header(name).is_some_and(|value| !value.is_empty()))
+}
+
+fn cors_headers(parts: &HttpParts) -> [(&'static str, String); 3] {
+    let header = |name| parts.header(name).unwrap_or_default().to_string();
+    [
+        ("Access-Control-Allow-Headers", header("Access-Control-Request-Headers")),
+        ("Access-Control-Allow-Methods", header("Access-Control-Request-Method")),
+        ("Access-Control-Allow-Origin", header("Origin")),
+    ]
+}

@@ -1,0 +1,86 @@
+//! The imposters the server runs, by port. The control API is its only writer; imposter
+//! listeners hold their own `Arc<Imposter>` and never touch it.
+
+use std::collections::BTreeMap;
+use std::io;
+use std::sync::{Arc, RwLock};
+
+use rehearsal_core::{ErrorCode, ImposterSpec, MbError};
+
+use crate::bind;
+use crate::imposter::{Imposter, ImposterSettings};
+
+#[derive(Debug)]
+pub struct Registry {
+    imposters: RwLock<BTreeMap<u16, Arc<Imposter>>>,
+    /// The server's `--host`, the default bind address of imposters.
+    host: Option<String>,
+    settings: ImposterSettings,
+}
+
+impl Registry {
+    pub fn new(host: Option<String>, settings: ImposterSettings) -> Registry {
+        Registry { imposters: RwLock::new(BTreeMap::new()), host, settings }
+    }
+
+    /// Binds the imposter's port and starts serving it.
+    pub async fn start(&self, spec: ImposterSpec) -> Result<Arc<Imposter>, MbError> {
+        let requested = spec.port.unwrap_or(0);
+        let in_use = || MbError::new(ErrorCode::ResourceConflict, format!("Port {requested} is already in use"));
+        if spec.port.is_some() && self.get(requested).is_some() {
+            return Err(in_use());
+        }
+        let host = spec.host.clone().or_else(|| self.host.clone());
+        let listener = bind::listen(host.as_deref(), requested).await.map_err(|error| match error.kind() {
+            io::ErrorKind::AddrInUse => in_use(),
+            io::ErrorKind::PermissionDenied => {
+                MbError::new(ErrorCode::InsufficientAccess, "Run mb in superuser mode if you want access")
+            }
+            _ => MbError::bad_data(format!("cannot listen on port {requested}: {error}")),
+        })?;
+        let port = listener.local_addr().map_err(|error| MbError::bad_data(error.to_string()))?.port();
+        let imposter = Arc::new(Imposter::new(spec, port, self.settings));
+        let handle = tokio::spawn(crate::http1::serve(listener, Arc::clone(&imposter)));
+        imposter.set_listener(handle);
+        tracing::info!("{} Open for business...", imposter.scope());
+        let replaced = self.write().insert(port, Arc::clone(&imposter));
+        if let Some(replaced) = replaced {
+            replaced.close();
+        }
+        Ok(imposter)
+    }
+
+    pub fn get(&self, port: u16) -> Option<Arc<Imposter>> {
+        self.read().get(&port).cloned()
+    }
+
+    /// Every imposter, by port.
+    pub fn all(&self) -> Vec<Arc<Imposter>> {
+        self.read().values().cloned().collect()
+    }
+
+    pub fn delete(&self, port: u16) -> Option<Arc<Imposter>> {
+        let removed = self.write().remove(&port);
+        if let Some(imposter) = &removed {
+            imposter.close();
+        }
+        removed
+    }
+
+    /// Stops and removes every imposter.
+    pub fn delete_all(&self) -> Vec<Arc<Imposter>> {
+        let removed: Vec<_> = std::mem::take(&mut *self.write()).into_values().collect();
+        for imposter in &removed {
+            imposter.close();
+        }
+        removed
+    }
+
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, BTreeMap<u16, Arc<Imposter>>> {
+        self.imposters.read().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn write(&self) -> std::sync::RwLockWriteGuard<'_, BTreeMap<u16, Arc<Imposter>>> {
+        self.imposters.write().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
