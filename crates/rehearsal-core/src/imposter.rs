@@ -66,7 +66,10 @@ pub struct StubSettings {
 impl StubSettings {
     /// Compiles stubs for this imposter, collecting every error of every stub.
     pub fn compile_stubs(&self, stubs: &[Value]) -> Result<Vec<Stub>, Vec<MbError>> {
-        let context = StubContext { default_response: &self.default_response, predicates: self.predicates };
+        let context = StubContext {
+            default_response: &self.default_response,
+            predicates: self.predicates,
+        };
         let mut compiled = Vec::with_capacity(stubs.len());
         let mut errors = Vec::new();
         for stub in stubs {
@@ -104,8 +107,13 @@ impl ImposterSpec {
             }
             Some(Value::String(name)) if name == "http" => Some(Protocol::Http),
             Some(other) => {
-                let name = other.as_str().map(str::to_string).unwrap_or_else(|| other.to_string());
-                errors.push(MbError::bad_data(format!("the {name} protocol is not yet supported")));
+                let name = other
+                    .as_str()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| other.to_string());
+                errors.push(MbError::bad_data(format!(
+                    "the {name} protocol is not yet supported"
+                )));
                 None
             }
         };
@@ -115,33 +123,58 @@ impl ImposterSpec {
         let host = match fields.get("host") {
             None | Some(Value::Null) => None,
             Some(Value::String(host)) => Some(host.clone()),
-            Some(other) => return Err(vec![MbError::bad_data(format!("'host' must be a string, not {other}"))]),
+            Some(other) => {
+                return Err(vec![MbError::bad_data(format!(
+                    "'host' must be a string, not {other}"
+                ))])
+            }
         };
         let default_response_json = fields.get("defaultResponse").cloned();
-        let default_response = match default_response_json.as_ref().filter(|value| !value.is_null()) {
+        let default_response = match default_response_json
+            .as_ref()
+            .filter(|value| !value.is_null())
+        {
             None => DefaultResponse::default(),
             Some(value) => DefaultResponse::compile(value).map_err(|error| vec![error])?,
         };
         let no_match_json = serde_json::json!({"is": {}});
-        let no_match_response = response::compile(&no_match_json, &default_response).map_err(|e| vec![e])?;
-        let no_match = Arc::new(StubResponse { response: no_match_response, json: no_match_json });
+        let no_match_response =
+            response::compile(&no_match_json, &default_response).map_err(|e| vec![e])?;
+        let no_match = Arc::new(StubResponse {
+            response: no_match_response,
+            json: no_match_json,
+        });
         let stub_settings = StubSettings {
             default_response,
-            predicates: CompileOptions { allow_injection: options.allow_injection, binary_mode: false },
+            predicates: CompileOptions {
+                allow_injection: options.allow_injection,
+                binary_mode: false,
+            },
             no_match,
         };
         let stubs = match fields.get("stubs") {
             None | Some(Value::Null) => Vec::new(),
             Some(Value::Array(stubs)) => stub_settings.compile_stubs(stubs)?,
-            Some(other) => return Err(vec![MbError::bad_data("'stubs' must be an array").with_source(other.clone())]),
+            Some(other) => {
+                return Err(vec![
+                    MbError::bad_data("'stubs' must be an array").with_source(other.clone())
+                ])
+            }
         };
-        let truthy = |key: &str| fields.get(key).is_some_and(|value| !matches!(value, Value::Null | Value::Bool(false)));
+        let truthy = |key: &str| {
+            fields
+                .get(key)
+                .is_some_and(|value| !matches!(value, Value::Null | Value::Bool(false)))
+        };
         let record_requests = truthy("recordRequests");
         Ok(ImposterSpec {
             protocol,
             port,
             host,
-            name: fields.get("name").filter(|name| is_truthy_name(name)).cloned(),
+            name: fields
+                .get("name")
+                .filter(|name| is_truthy_name(name))
+                .cloned(),
             default_response_json,
             record_requests,
             stores_requests: record_requests || options.record_all_requests,
@@ -153,12 +186,18 @@ impl ImposterSpec {
 
     /// The name used in log scopes such as `[http:4545 orders]`.
     pub fn log_name(&self) -> Option<String> {
-        self.name.as_ref().map(|name| name.as_str().map(str::to_string).unwrap_or_else(|| name.to_string()))
+        self.name.as_ref().map(|name| {
+            name.as_str()
+                .map(str::to_string)
+                .unwrap_or_else(|| name.to_string())
+        })
     }
 }
 
 fn is_truthy_name(name: &Value) -> bool {
-    !matches!(name, Value::Null | Value::Bool(false)) && name.as_str() != Some("") && name.as_f64() != Some(0.0)
+    !matches!(name, Value::Null | Value::Bool(false))
+        && name.as_str() != Some("")
+        && name.as_f64() != Some(0.0)
 }
 
 /// mountebank accepts an integer (or a string of one) from 1 to 65535; absent means any port.

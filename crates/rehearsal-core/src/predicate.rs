@@ -1,5 +1,19 @@
 //! Predicates (mountebank's `src/models/predicates.js`), compiled once when a stub is created
-//! and evaluated against every request. PLACEHOLDER: the full implementation is being written.
+//! and evaluated against every request.
+//!
+//! Compilation validates the predicate JSON, reports every shape mountebank would reject (and
+//! a few it silently accepts but cannot mean anything by), and precomputes everything that does
+//! not depend on the request: lower-cased expected values and keys, compiled regexes, parsed
+//! selectors. Evaluation then walks only the request fields the predicate names and transforms
+//! them lazily, which is equivalent to mountebank's "normalize the whole request, then compare"
+//! because every comparison it makes is per field.
+
+mod compile;
+mod eval;
+mod js_regex;
+mod model;
+mod normalize;
+mod selector;
 
 use serde_json::Value;
 
@@ -17,20 +31,22 @@ pub struct CompileOptions {
 /// One compiled predicate: an operator with its parameters, ready to match requests.
 #[derive(Debug, Clone)]
 pub struct Predicate {
-    source: Value,
+    node: model::Node,
 }
 
 impl Predicate {
     /// Validates and compiles one predicate JSON object, reporting mountebank's `bad data` or
     /// `invalid injection` errors with the predicate as `source`.
-    pub fn compile(json: &Value, _options: &CompileOptions) -> Result<Predicate, MbError> {
-        Ok(Predicate {
-            source: json.clone(),
-        })
+    pub fn compile(json: &Value, options: &CompileOptions) -> Result<Predicate, MbError> {
+        let node = compile::compile(json, options)?;
+        Ok(Predicate { node })
     }
 
     /// Whether the request satisfies this predicate.
-    pub fn matches(&self, _request: &Request) -> bool {
-        self.source.is_object()
+    pub fn matches(&self, request: &Request) -> bool {
+        eval::matches(&self.node, request)
     }
 }
+
+#[cfg(test)]
+mod tests;

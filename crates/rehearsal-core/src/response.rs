@@ -66,7 +66,11 @@ impl PreparedResponse {
     /// Sets a header, replacing one of the same name whatever its case (mountebank's
     /// `headersMap.set`, which keeps the existing name's case).
     pub fn set_header(&mut self, name: &str, value: String) {
-        match self.headers.iter_mut().find(|(key, _)| key.eq_ignore_ascii_case(name)) {
+        match self
+            .headers
+            .iter_mut()
+            .find(|(key, _)| key.eq_ignore_ascii_case(name))
+        {
             Some((_, existing)) => *existing = value,
             None => self.headers.push((name.to_string(), value)),
         }
@@ -83,11 +87,15 @@ impl DefaultResponse {
     /// Validates `defaultResponse`: an object whose fields are those of an `is` response.
     pub fn compile(json: &Value) -> Result<DefaultResponse, MbError> {
         let Value::Object(fields) = json else {
-            return Err(MbError::bad_data("'defaultResponse' must be an object with the fields of an 'is' response")
-                .with_source(json.clone()));
+            return Err(MbError::bad_data(
+                "'defaultResponse' must be an object with the fields of an 'is' response",
+            )
+            .with_source(json.clone()));
         };
         // Render once with an empty response so every bad field is reported at creation.
-        let default = DefaultResponse { fields: fields.clone() };
+        let default = DefaultResponse {
+            fields: fields.clone(),
+        };
         prepare_is(&Map::new(), &default)?;
         Ok(default)
     }
@@ -96,19 +104,32 @@ impl DefaultResponse {
 /// Compiles one element of a stub's `responses` array (after `repeat` has been read off it).
 pub fn compile(json: &Value, default: &DefaultResponse) -> Result<Response, MbError> {
     let Value::Object(fields) = json else {
-        return Err(MbError::bad_data("each response must be an object such as {\"is\": {...}}").with_source(json.clone()));
+        return Err(
+            MbError::bad_data("each response must be an object such as {\"is\": {...}}")
+                .with_source(json.clone()),
+        );
     };
     let present = |key: &str| fields.get(key).is_some_and(is_truthy);
-    let types = ["is", "proxy", "inject", "fault"].into_iter().filter(|key| present(key)).count();
+    let types = ["is", "proxy", "inject", "fault"]
+        .into_iter()
+        .filter(|key| present(key))
+        .count();
     if types > 1 {
-        return Err(MbError::bad_data("each response object must have only one response type").with_source(json.clone()));
+        return Err(
+            MbError::bad_data("each response object must have only one response type")
+                .with_source(json.clone()),
+        );
     }
     if let Some(is) = fields.get("is").filter(|is| is_truthy(is)) {
         let Value::Object(is) = is else {
-            return Err(MbError::bad_data("'is' must be an object with statusCode, headers and body fields")
-                .with_source(json.clone()));
+            return Err(MbError::bad_data(
+                "'is' must be an object with statusCode, headers and body fields",
+            )
+            .with_source(json.clone()));
         };
-        return prepare_is(is, default).map(Response::Is).map_err(|error| error.with_source(json.clone()));
+        return prepare_is(is, default)
+            .map(Response::Is)
+            .map_err(|error| error.with_source(json.clone()));
     }
     if let Some(fault) = fields.get("fault").filter(|fault| is_truthy(fault)) {
         return match fault.as_str() {
@@ -136,7 +157,10 @@ pub fn compile(json: &Value, default: &DefaultResponse) -> Result<Response, MbEr
 
 /// The number of times a response is served before the next one: `repeat`, default 1.
 pub fn repeat_count(json: &Value) -> Result<usize, MbError> {
-    let error = || MbError::bad_data("\"repeat\" field must be an integer greater than 0").with_source(json.clone());
+    let error = || {
+        MbError::bad_data("\"repeat\" field must be an integer greater than 0")
+            .with_source(json.clone())
+    };
     let Some(repeat) = json.get("repeat") else {
         return Ok(1);
     };
@@ -145,7 +169,11 @@ pub fn repeat_count(json: &Value) -> Result<usize, MbError> {
         Value::Number(number) => number.as_f64().ok_or_else(error)?,
         // JavaScript's parseInt: leading digits count, anything else is not a number.
         Value::String(text) => {
-            let digits: String = text.trim_start().chars().take_while(|c| c.is_ascii_digit() || *c == '-').collect();
+            let digits: String = text
+                .trim_start()
+                .chars()
+                .take_while(|c| c.is_ascii_digit() || *c == '-')
+                .collect();
             digits.parse::<f64>().map_err(|_| error())?
         }
         _ => return Err(error()),
@@ -157,7 +185,10 @@ pub fn repeat_count(json: &Value) -> Result<usize, MbError> {
     // keeps a typo such as 1e12 from exhausting memory.
     const MAX_REPEAT: f64 = 1_000_000.0;
     if count > MAX_REPEAT {
-        return Err(MbError::bad_data(format!("\"repeat\" may be at most {MAX_REPEAT}")).with_source(json.clone()));
+        return Err(
+            MbError::bad_data(format!("\"repeat\" may be at most {MAX_REPEAT}"))
+                .with_source(json.clone()),
+        );
     }
     Ok(count.ceil() as usize)
 }
@@ -174,7 +205,10 @@ fn is_truthy(value: &Value) -> bool {
 }
 
 /// `postProcess` of mountebank's http server, minus the parts that depend on the request.
-fn prepare_is(is: &Map<String, Value>, default: &DefaultResponse) -> Result<PreparedResponse, MbError> {
+fn prepare_is(
+    is: &Map<String, Value>,
+    default: &DefaultResponse,
+) -> Result<PreparedResponse, MbError> {
     let pick = |key: &str| {
         is.get(key)
             .filter(|value| is_truthy(value))
@@ -194,7 +228,9 @@ fn prepare_is(is: &Map<String, Value>, default: &DefaultResponse) -> Result<Prep
         Some(Value::String(mode)) if mode == "binary" => true,
         Some(Value::String(mode)) if mode == "text" => false,
         Some(other) => {
-            return Err(MbError::bad_data(format!("'_mode' must be \"text\" or \"binary\", not {other}")));
+            return Err(MbError::bad_data(format!(
+                "'_mode' must be \"text\" or \"binary\", not {other}"
+            )));
         }
     };
     let body_text = match pick("body") {
@@ -205,14 +241,22 @@ fn prepare_is(is: &Map<String, Value>, default: &DefaultResponse) -> Result<Prep
     };
     let body = if binary {
         // mountebank strips everything that is not base64 so that wrapped lines still decode.
-        let cleaned: String = body_text.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=')).collect();
+        let cleaned: String = body_text
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '='))
+            .collect();
         LENIENT_BASE64
             .decode(cleaned.trim_end_matches('='))
             .map_err(|error| MbError::bad_data(format!("a binary body must be base64: {error}")))?
     } else {
         body_text.into_bytes()
     };
-    let mut prepared = PreparedResponse { status, headers, body, closes_connection: true };
+    let mut prepared = PreparedResponse {
+        status,
+        headers,
+        body,
+        closes_connection: true,
+    };
     if prepared.header("connection").is_none() {
         prepared.headers.push(("Connection".into(), "close".into()));
     }
@@ -220,9 +264,11 @@ fn prepare_is(is: &Map<String, Value>, default: &DefaultResponse) -> Result<Prep
         let length = prepared.body.len().to_string();
         prepared.set_header("content-length", length);
     }
-    prepared.closes_connection = prepared
-        .header("connection")
-        .is_some_and(|value| value.split(',').any(|token| token.trim().eq_ignore_ascii_case("close")));
+    prepared.closes_connection = prepared.header("connection").is_some_and(|value| {
+        value
+            .split(',')
+            .any(|token| token.trim().eq_ignore_ascii_case("close"))
+    });
     Ok(prepared)
 }
 
@@ -234,18 +280,24 @@ fn status_code(value: &Value) -> Result<u16, MbError> {
     };
     match number {
         Some(n) if n.fract() == 0.0 && (100.0..=999.0).contains(&n) => Ok(n as u16),
-        _ => Err(MbError::bad_data(format!("'statusCode' must be an HTTP status code from 100 to 999, not {value}"))),
+        _ => Err(MbError::bad_data(format!(
+            "'statusCode' must be an HTTP status code from 100 to 999, not {value}"
+        ))),
     }
 }
 
 fn headers(value: &Value) -> Result<Vec<(String, String)>, MbError> {
     let Value::Object(map) = value else {
-        return Err(MbError::bad_data(format!("'headers' must be an object of header names to values, not {value}")));
+        return Err(MbError::bad_data(format!(
+            "'headers' must be an object of header names to values, not {value}"
+        )));
     };
     let mut headers = Vec::with_capacity(map.len());
     for (name, value) in map {
         if !is_token(name) {
-            return Err(MbError::bad_data(format!("the header name {name:?} is not a valid HTTP header name")));
+            return Err(MbError::bad_data(format!(
+                "the header name {name:?} is not a valid HTTP header name"
+            )));
         }
         // Node writes an array as the same header repeated.
         let values = match value {
@@ -263,7 +315,9 @@ fn headers(value: &Value) -> Result<Vec<(String, String)>, MbError> {
                 }
             };
             if text.contains(['\r', '\n']) {
-                return Err(MbError::bad_data(format!("the value of header {name:?} may not contain line breaks")));
+                return Err(MbError::bad_data(format!(
+                    "the value of header {name:?} may not contain line breaks"
+                )));
             }
             headers.push((name.clone(), text));
         }
@@ -273,7 +327,10 @@ fn headers(value: &Value) -> Result<Vec<(String, String)>, MbError> {
 
 /// Whether `name` is an RFC 9110 token, the only characters a header name may have.
 fn is_token(name: &str) -> bool {
-    !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 
 /// `JSON.stringify(value, null, 4)`, which is how mountebank writes object bodies.
@@ -282,7 +339,9 @@ pub fn to_json_with_four_spaces(value: &Value) -> String {
     let mut out = Vec::new();
     let formatter = serde_json::ser::PrettyFormatter::with_indent(b"    ");
     let mut serializer = serde_json::Serializer::with_formatter(&mut out, formatter);
-    value.serialize(&mut serializer).expect("a JSON value always serialises");
+    value
+        .serialize(&mut serializer)
+        .expect("a JSON value always serialises");
     String::from_utf8(out).expect("serde_json writes UTF-8")
 }
 

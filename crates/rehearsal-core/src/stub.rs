@@ -38,8 +38,10 @@ impl Stub {
     /// Validates and compiles one stub, collecting every problem as mountebank's dry run does.
     pub fn compile(json: &Value, context: StubContext<'_>) -> Result<Stub, Vec<MbError>> {
         let Value::Object(fields) = json else {
-            return Err(vec![MbError::bad_data("each stub must be an object with 'predicates' and 'responses'")
-                .with_source(json.clone())]);
+            return Err(vec![MbError::bad_data(
+                "each stub must be an object with 'predicates' and 'responses'",
+            )
+            .with_source(json.clone())]);
         };
         let mut fields = fields.clone();
         upcast_legacy_behaviors(&mut fields);
@@ -47,15 +49,23 @@ impl Stub {
         let responses = match fields.get("responses") {
             Some(Value::Array(responses)) if !responses.is_empty() => responses,
             _ => {
-                return Err(vec![MbError::bad_data("'responses' must be a non-empty array").with_source(stub_json)]);
+                return Err(vec![MbError::bad_data(
+                    "'responses' must be a non-empty array",
+                )
+                .with_source(stub_json)]);
             }
         };
         let mut errors = Vec::new();
         if !context.predicates.allow_injection {
             let (javascript, shell) = (uses_javascript(&fields), uses_shell(&fields));
             let refuse = |what: &str| {
-                MbError::new(ErrorCode::InvalidInjection, format!("{what} is not allowed unless mb is run with the --allowInjection flag"))
-                    .with_source(stub_json.clone())
+                MbError::new(
+                    ErrorCode::InvalidInjection,
+                    format!(
+                        "{what} is not allowed unless mb is run with the --allowInjection flag"
+                    ),
+                )
+                .with_source(stub_json.clone())
             };
             errors.extend(javascript.then(|| refuse("JavaScript injection")));
             errors.extend(shell.then(|| refuse("Shell execution")));
@@ -70,7 +80,10 @@ impl Stub {
             let compiled = response::compile(response_json, context.default_response);
             match (repeat, compiled) {
                 (Ok(repeat), Ok(compiled)) => {
-                    let compiled = Arc::new(StubResponse { response: compiled, json: response_json.clone() });
+                    let compiled = Arc::new(StubResponse {
+                        response: compiled,
+                        json: response_json.clone(),
+                    });
                     sequence.extend(std::iter::repeat_n(compiled, repeat));
                 }
                 (repeat, compiled) => errors.extend(repeat.err().into_iter().chain(compiled.err())),
@@ -81,23 +94,34 @@ impl Stub {
             Some(Value::Array(predicates)) => predicates
                 .iter()
                 .filter_map(|predicate| {
-                    Predicate::compile(predicate, &context.predicates).map_err(|error| errors.push(error)).ok()
+                    Predicate::compile(predicate, &context.predicates)
+                        .map_err(|error| errors.push(error))
+                        .ok()
                 })
                 .collect(),
             Some(other) => {
-                errors.push(MbError::bad_data("'predicates' must be an array").with_source(other.clone()));
+                errors.push(
+                    MbError::bad_data("'predicates' must be an array").with_source(other.clone()),
+                );
                 Vec::new()
             }
         };
         if !errors.is_empty() {
             return Err(errors);
         }
-        Ok(Stub { json: fields, predicates, sequence, cursor: AtomicUsize::new(0) })
+        Ok(Stub {
+            json: fields,
+            predicates,
+            sequence,
+            cursor: AtomicUsize::new(0),
+        })
     }
 
     /// Whether every predicate matches the request (a stub without predicates matches all).
     pub fn matches(&self, request: &Request) -> bool {
-        self.predicates.iter().all(|predicate| predicate.matches(request))
+        self.predicates
+            .iter()
+            .all(|predicate| predicate.matches(request))
     }
 
     /// Takes the response at the head of the queue and moves it to the back.
@@ -113,8 +137,14 @@ impl Stub {
 }
 
 /// The first stub that matches the request, as mountebank's linear scan finds it.
-pub fn first_match<'a>(stubs: impl IntoIterator<Item = &'a Stub>, request: &Request) -> Option<(usize, &'a Stub)> {
-    stubs.into_iter().enumerate().find(|(_, stub)| stub.matches(request))
+pub fn first_match<'a>(
+    stubs: impl IntoIterator<Item = &'a Stub>,
+    request: &Request,
+) -> Option<(usize, &'a Stub)> {
+    stubs
+        .into_iter()
+        .enumerate()
+        .find(|(_, stub)| stub.matches(request))
 }
 
 /// mountebank's legacy `_behaviors` object becomes the `behaviors` array (and `repeat`), in the
@@ -124,8 +154,9 @@ fn upcast_legacy_behaviors(stub: &mut Map<String, Value>) {
         return;
     };
     for response in responses.iter_mut().filter_map(Value::as_object_mut) {
-        let upcastable =
-            !response.contains_key("behaviors") && !response.contains_key("repeat") && response.get("_behaviors").is_some_and(Value::is_object);
+        let upcastable = !response.contains_key("behaviors")
+            && !response.contains_key("repeat")
+            && response.get("_behaviors").is_some_and(Value::is_object);
         if !upcastable {
             continue;
         }
@@ -160,9 +191,17 @@ fn single_entry(key: &str, value: Value) -> Value {
 fn unsupported_behaviors(response: &Value) -> Option<MbError> {
     let behaviors = response.get("behaviors")?;
     let names: Vec<&str> = match behaviors {
-        Value::Array(list) => list.iter().filter_map(Value::as_object).flat_map(|b| b.keys().map(String::as_str)).collect(),
+        Value::Array(list) => list
+            .iter()
+            .filter_map(Value::as_object)
+            .flat_map(|b| b.keys().map(String::as_str))
+            .collect(),
         Value::Null => return None,
-        _ => return Some(MbError::bad_data("'behaviors' must be an array").with_source(response.clone())),
+        _ => {
+            return Some(
+                MbError::bad_data("'behaviors' must be an array").with_source(response.clone()),
+            )
+        }
     };
     if names.is_empty() {
         return None;
@@ -177,7 +216,10 @@ fn unsupported_behaviors(response: &Value) -> Option<MbError> {
 }
 
 fn responses_of(stub: &Map<String, Value>) -> &[Value] {
-    stub.get("responses").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default()
+    stub.get("responses")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default()
 }
 
 fn has_behavior(response: &Value, name: &str, filter: fn(&Value) -> bool) -> bool {
@@ -189,7 +231,9 @@ fn has_behavior(response: &Value, name: &str, filter: fn(&Value) -> bool) -> boo
 
 /// Whether the stub runs a shell command (`dryRunValidator.js#hasShellExecution`).
 fn uses_shell(stub: &Map<String, Value>) -> bool {
-    responses_of(stub).iter().any(|response| has_behavior(response, "shellTransform", |_| true))
+    responses_of(stub)
+        .iter()
+        .any(|response| has_behavior(response, "shellTransform", |_| true))
 }
 
 /// Whether the stub needs JavaScript, which only `--allowInjection` permits

@@ -34,24 +34,55 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/logs", get(meta::logs))
         .route(
             "/imposters",
-            get(imposters::list).post(imposters::create).put(imposters::replace_all).delete(imposters::delete_all),
+            get(imposters::list)
+                .post(imposters::create)
+                .put(imposters::replace_all)
+                .delete(imposters::delete_all),
         )
-        .route("/imposters/{id}", get(imposters::show).delete(imposters::delete_one))
-        .route("/imposters/{id}/savedRequests", delete(imposters::delete_saved_requests))
-        .route("/imposters/{id}/savedProxyResponses", delete(imposters::delete_saved_proxy_responses))
+        .route(
+            "/imposters/{id}",
+            get(imposters::show).delete(imposters::delete_one),
+        )
+        .route(
+            "/imposters/{id}/savedRequests",
+            delete(imposters::delete_saved_requests),
+        )
+        .route(
+            "/imposters/{id}/savedProxyResponses",
+            delete(imposters::delete_saved_proxy_responses),
+        )
         // mountebank's deprecated alias of savedProxyResponses (not of savedRequests).
-        .route("/imposters/{id}/requests", delete(imposters::delete_saved_proxy_responses))
-        .route("/imposters/{id}/stubs", put(stubs::replace_all).post(stubs::add))
-        .route("/imposters/{id}/stubs/{index}", put(stubs::replace_one).delete(stubs::delete_one))
+        .route(
+            "/imposters/{id}/requests",
+            delete(imposters::delete_saved_proxy_responses),
+        )
+        .route(
+            "/imposters/{id}/stubs",
+            put(stubs::replace_all).post(stubs::add),
+        )
+        .route(
+            "/imposters/{id}/stubs/{index}",
+            put(stubs::replace_one).delete(stubs::delete_one),
+        )
         .fallback(meta::not_found)
-        .layer(middleware::from_fn_with_state(Arc::clone(&state), require_api_key))
+        .layer(middleware::from_fn_with_state(
+            Arc::clone(&state),
+            require_api_key,
+        ))
         .with_state(state)
 }
 
 /// `--apikey`: every request must carry the key in `x-api-key`.
-async fn require_api_key(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
+async fn require_api_key(
+    State(state): State<Arc<AppState>>,
+    request: Request,
+    next: Next,
+) -> Response {
     if let Some(key) = &state.config.api_key {
-        let sent = request.headers().get("x-api-key").and_then(|value| value.to_str().ok());
+        let sent = request
+            .headers()
+            .get("x-api-key")
+            .and_then(|value| value.to_str().ok());
         if sent != Some(key.as_str()) {
             return ApiError::unauthorized().into_response();
         }

@@ -17,12 +17,18 @@ pub async fn listen(host: Option<&str>, port: u16) -> io::Result<TcpListener> {
         ],
         Some(host) => tokio::net::lookup_host((host, port)).await?.collect(),
     };
-    let mut last_error = io::Error::new(io::ErrorKind::AddrNotAvailable, "the host resolves to no address");
+    let mut last_error = io::Error::new(
+        io::ErrorKind::AddrNotAvailable,
+        "the host resolves to no address",
+    );
     for address in addresses {
         match bind(address) {
             Ok(listener) => return Ok(listener),
             // A port clash is final; only a missing address family warrants the next address.
-            Err(error) if error.kind() == io::ErrorKind::AddrInUse || error.kind() == io::ErrorKind::PermissionDenied => {
+            Err(error)
+                if error.kind() == io::ErrorKind::AddrInUse
+                    || error.kind() == io::ErrorKind::PermissionDenied =>
+            {
                 return Err(error)
             }
             Err(error) => last_error = error,

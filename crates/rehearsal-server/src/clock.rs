@@ -24,8 +24,13 @@ static DATE_CACHE: Mutex<(u64, String)> = Mutex::new((0, String::new()));
 /// The value of the `Date` header for this second.
 pub fn http_date() -> String {
     let now = SystemTime::now();
-    let second = now.duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or_default();
-    let mut cache = DATE_CACHE.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let second = now
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or_default();
+    let mut cache = DATE_CACHE
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     if cache.0 != second || cache.1.is_empty() {
         *cache = (second, httpdate::fmt_http_date(now));
     }

@@ -7,7 +7,9 @@ use std::time::Instant;
 
 use arc_swap::ArcSwap;
 use rehearsal_core::request::HttpParts;
-use rehearsal_core::{ImposterSpec, MbError, PreparedResponse, Protocol, Response, Stub, StubResponse, StubSettings};
+use rehearsal_core::{
+    ImposterSpec, MbError, PreparedResponse, Protocol, Response, Stub, StubResponse, StubSettings,
+};
 use serde_json::{Map, Value};
 use tokio::task::JoinHandle;
 
@@ -23,7 +25,10 @@ pub struct RunningStub {
 
 impl RunningStub {
     fn new(stub: Stub) -> Arc<RunningStub> {
-        Arc::new(RunningStub { stub, matches: Recorder::new(DEFAULT_CAPACITY) })
+        Arc::new(RunningStub {
+            stub,
+            matches: Recorder::new(DEFAULT_CAPACITY),
+        })
     }
 }
 
@@ -101,7 +106,12 @@ impl Imposter {
 
     /// Closes the listener and every open connection.
     pub fn close(&self) {
-        if let Some(handle) = self.listener.lock().unwrap_or_else(|p| p.into_inner()).take() {
+        if let Some(handle) = self
+            .listener
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
+        {
             handle.abort();
             tracing::info!("{} Ciao for now", self.scope);
         }
@@ -121,7 +131,10 @@ impl Imposter {
             self.requests.push(&Value::Object(recorded));
         }
         let stubs = self.stubs.load();
-        let (matched, chosen) = match rehearsal_core::stub::first_match(stubs.iter().map(|running| &running.stub), &request) {
+        let (matched, chosen) = match rehearsal_core::stub::first_match(
+            stubs.iter().map(|running| &running.stub),
+            &request,
+        ) {
             Some((index, stub)) => (Some(index), Arc::clone(stub.next_response())),
             None => {
                 tracing::info!("{} no predicate match, using default response", self.scope);
@@ -206,16 +219,26 @@ impl Imposter {
 
 fn is_cors_preflight(parts: &HttpParts) -> bool {
     parts.method == "OPTIONS"
-        && ["Access-Control-Request-Headers", "Access-Control-Request-Method", "Origin"]
-            .iter()
-            .all(|name| parts.header(name).is_some_and(|value| !value.is_empty()))
+        && [
+            "Access-Control-Request-Headers",
+            "Access-Control-Request-Method",
+            "Origin",
+        ]
+        .iter()
+        .all(|name| parts.header(name).is_some_and(|value| !value.is_empty()))
 }
 
 fn cors_headers(parts: &HttpParts) -> [(&'static str, String); 3] {
     let header = |name| parts.header(name).unwrap_or_default().to_string();
     [
-        ("Access-Control-Allow-Headers", header("Access-Control-Request-Headers")),
-        ("Access-Control-Allow-Methods", header("Access-Control-Request-Method")),
+        (
+            "Access-Control-Allow-Headers",
+            header("Access-Control-Request-Headers"),
+        ),
+        (
+            "Access-Control-Allow-Methods",
+            header("Access-Control-Request-Method"),
+        ),
         ("Access-Control-Allow-Origin", header("Origin")),
     ]
 }

@@ -78,13 +78,19 @@ pub struct Server {
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
     #[error("cannot bind the API to {addr}: {source}")]
-    Bind { addr: String, source: std::io::Error },
+    Bind {
+        addr: String,
+        source: std::io::Error,
+    },
 }
 
 impl Server {
     /// Binds the API port (only once the API can answer) and starts serving.
     pub async fn start(config: ServerConfig) -> Result<Server, StartError> {
-        let settings = imposter::ImposterSettings { record_matches: config.debug, record_capacity: config.record_capacity };
+        let settings = imposter::ImposterSettings {
+            record_matches: config.debug,
+            record_capacity: config.record_capacity,
+        };
         let state = Arc::new(api::AppState {
             registry: registry::Registry::new(config.host.clone(), settings),
             config,
@@ -94,11 +100,16 @@ impl Server {
         let router = api::router(Arc::clone(&state));
         let host = state.config.host.clone();
         let port = state.config.port;
-        let listener = bind::listen(host.as_deref(), port).await.map_err(|source| StartError::Bind {
-            addr: format!("{}:{port}", host.as_deref().unwrap_or("[::]")),
+        let listener = bind::listen(host.as_deref(), port)
+            .await
+            .map_err(|source| StartError::Bind {
+                addr: format!("{}:{port}", host.as_deref().unwrap_or("[::]")),
+                source,
+            })?;
+        let addr = listener.local_addr().map_err(|source| StartError::Bind {
+            addr: String::new(),
             source,
         })?;
-        let addr = listener.local_addr().map_err(|source| StartError::Bind { addr: String::new(), source })?;
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
             let serve = axum::serve(listener, router).with_graceful_shutdown(async {
@@ -108,7 +119,12 @@ impl Server {
                 tracing::error!("[mb] the API stopped: {error}");
             }
         });
-        Ok(Server { addr, state, stop: Some(stop), task })
+        Ok(Server {
+            addr,
+            state,
+            stop: Some(stop),
+            task,
+        })
     }
 
     /// The address the API listens on.
@@ -124,7 +140,10 @@ impl Server {
         }
         // Keep-alive API connections may linger; do not wait for them long.
         let abort = self.task.abort_handle();
-        if tokio::time::timeout(std::time::Duration::from_millis(500), &mut self.task).await.is_err() {
+        if tokio::time::timeout(std::time::Duration::from_millis(500), &mut self.task)
+            .await
+            .is_err()
+        {
             abort.abort();
         }
     }

@@ -28,17 +28,27 @@ pub fn imposter_json(imposter: &Imposter, form: Form, base_url: &str) -> Value {
         result.insert("defaultResponse".into(), default_response.clone());
     }
     if !form.replayable {
-        result.insert("numberOfRequests".into(), Value::from(imposter.number_of_requests()));
+        result.insert(
+            "numberOfRequests".into(),
+            Value::from(imposter.number_of_requests()),
+        );
     }
     let self_url = format!("{base_url}/imposters/{}", imposter.port);
-    let links = json!({ "self": { "href": self_url }, "stubs": { "href": format!("{self_url}/stubs") } });
+    let links =
+        json!({ "self": { "href": self_url }, "stubs": { "href": format!("{self_url}/stubs") } });
     if form.list {
         result.insert("_links".into(), links);
         return Value::Object(result);
     }
-    result.insert("recordRequests".into(), Value::Bool(imposter.record_requests));
+    result.insert(
+        "recordRequests".into(),
+        Value::Bool(imposter.record_requests),
+    );
     if !form.replayable {
-        result.insert("requests".into(), Value::Array(imposter.recorded_requests()));
+        result.insert(
+            "requests".into(),
+            Value::Array(imposter.recorded_requests()),
+        );
     }
     let mut stubs = imposter.stub_json(!form.replayable);
     if form.replayable {
@@ -48,7 +58,10 @@ pub fn imposter_json(imposter: &Imposter, form: Form, base_url: &str) -> Value {
     }
     if !form.replayable {
         for (index, stub) in stubs.iter_mut().enumerate() {
-            stub.insert("_links".into(), json!({ "self": { "href": format!("{self_url}/stubs/{index}") } }));
+            stub.insert(
+                "_links".into(),
+                json!({ "self": { "href": format!("{self_url}/stubs/{index}") } }),
+            );
         }
     }
     // As in mountebank, proxies are removed after links are numbered.
@@ -62,7 +75,10 @@ pub fn imposter_json(imposter: &Imposter, form: Form, base_url: &str) -> Value {
             }
         });
     }
-    result.insert("stubs".into(), Value::Array(stubs.into_iter().map(Value::Object).collect()));
+    result.insert(
+        "stubs".into(),
+        Value::Array(stubs.into_iter().map(Value::Object).collect()),
+    );
     if !form.replayable {
         result.insert("_links".into(), links);
     }

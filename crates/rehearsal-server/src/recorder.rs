@@ -20,7 +20,10 @@ pub struct Recorder {
 
 impl Recorder {
     pub fn new(capacity: usize) -> Recorder {
-        Recorder { capacity, records: Mutex::new(VecDeque::new()) }
+        Recorder {
+            capacity,
+            records: Mutex::new(VecDeque::new()),
+        }
     }
 
     /// Stores a record, dropping the oldest when full.
@@ -29,7 +32,10 @@ impl Recorder {
             return;
         }
         let text = record.to_string().into_boxed_str();
-        let mut records = self.records.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut records = self
+            .records
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         if records.len() == self.capacity {
             records.pop_front();
         }
@@ -38,16 +44,28 @@ impl Recorder {
 
     /// Every stored record, oldest first.
     pub fn all(&self) -> Vec<Value> {
-        let records = self.records.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        records.iter().filter_map(|text| serde_json::from_str(text).ok()).collect()
+        let records = self
+            .records
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        records
+            .iter()
+            .filter_map(|text| serde_json::from_str(text).ok())
+            .collect()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.records.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).is_empty()
+        self.records
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .is_empty()
     }
 
     pub fn clear(&self) {
-        self.records.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clear();
+        self.records
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clear();
     }
 }
 

@@ -20,25 +20,41 @@ pub struct Registry {
 
 impl Registry {
     pub fn new(host: Option<String>, settings: ImposterSettings) -> Registry {
-        Registry { imposters: RwLock::new(BTreeMap::new()), host, settings }
+        Registry {
+            imposters: RwLock::new(BTreeMap::new()),
+            host,
+            settings,
+        }
     }
 
     /// Binds the imposter's port and starts serving it.
     pub async fn start(&self, spec: ImposterSpec) -> Result<Arc<Imposter>, MbError> {
         let requested = spec.port.unwrap_or(0);
-        let in_use = || MbError::new(ErrorCode::ResourceConflict, format!("Port {requested} is already in use"));
+        let in_use = || {
+            MbError::new(
+                ErrorCode::ResourceConflict,
+                format!("Port {requested} is already in use"),
+            )
+        };
         if spec.port.is_some() && self.get(requested).is_some() {
             return Err(in_use());
         }
         let host = spec.host.clone().or_else(|| self.host.clone());
-        let listener = bind::listen(host.as_deref(), requested).await.map_err(|error| match error.kind() {
-            io::ErrorKind::AddrInUse => in_use(),
-            io::ErrorKind::PermissionDenied => {
-                MbError::new(ErrorCode::InsufficientAccess, "Run mb in superuser mode if you want access")
-            }
-            _ => MbError::bad_data(format!("cannot listen on port {requested}: {error}")),
-        })?;
-        let port = listener.local_addr().map_err(|error| MbError::bad_data(error.to_string()))?.port();
+        let listener =
+            bind::listen(host.as_deref(), requested)
+                .await
+                .map_err(|error| match error.kind() {
+                    io::ErrorKind::AddrInUse => in_use(),
+                    io::ErrorKind::PermissionDenied => MbError::new(
+                        ErrorCode::InsufficientAccess,
+                        "Run mb in superuser mode if you want access",
+                    ),
+                    _ => MbError::bad_data(format!("cannot listen on port {requested}: {error}")),
+                })?;
+        let port = listener
+            .local_addr()
+            .map_err(|error| MbError::bad_data(error.to_string()))?
+            .port();
         let imposter = Arc::new(Imposter::new(spec, port, self.settings));
         let handle = tokio::spawn(crate::http1::serve(listener, Arc::clone(&imposter)));
         imposter.set_listener(handle);
@@ -77,10 +93,14 @@ impl Registry {
     }
 
     fn read(&self) -> std::sync::RwLockReadGuard<'_, BTreeMap<u16, Arc<Imposter>>> {
-        self.imposters.read().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.imposters
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn write(&self) -> std::sync::RwLockWriteGuard<'_, BTreeMap<u16, Arc<Imposter>>> {
-        self.imposters.write().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.imposters
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }

@@ -2,7 +2,11 @@ use super::*;
 use serde_json::json;
 
 fn prepare(response: Value, default: Value) -> PreparedResponse {
-    let default = if default.is_null() { DefaultResponse::default() } else { DefaultResponse::compile(&default).unwrap() };
+    let default = if default.is_null() {
+        DefaultResponse::default()
+    } else {
+        DefaultResponse::compile(&default).unwrap()
+    };
     match compile(&response, &default).unwrap() {
         Response::Is(prepared) => prepared,
         other => panic!("expected an is response, got {other:?}"),
@@ -10,22 +14,33 @@ fn prepare(response: Value, default: Value) -> PreparedResponse {
 }
 
 fn error(response: Value) -> String {
-    compile(&response, &DefaultResponse::default()).unwrap_err().message
+    compile(&response, &DefaultResponse::default())
+        .unwrap_err()
+        .message
 }
 
 #[test]
 fn empty_is_gives_200_empty_body_and_connection_close() {
     let prepared = prepare(json!({"is": {}}), Value::Null);
     assert_eq!(prepared.status, 200);
-    assert_eq!(prepared.headers, vec![("Connection".to_string(), "close".to_string())]);
+    assert_eq!(
+        prepared.headers,
+        vec![("Connection".to_string(), "close".to_string())]
+    );
     assert!(prepared.body.is_empty());
     assert!(prepared.closes_connection);
 }
 
 #[test]
 fn object_bodies_are_serialised_with_four_spaces() {
-    let prepared = prepare(json!({"is": {"body": {"id": 1, "tags": ["a"]}}}), Value::Null);
-    assert_eq!(String::from_utf8(prepared.body).unwrap(), "{\n    \"id\": 1,\n    \"tags\": [\n        \"a\"\n    ]\n}");
+    let prepared = prepare(
+        json!({"is": {"body": {"id": 1, "tags": ["a"]}}}),
+        Value::Null,
+    );
+    assert_eq!(
+        String::from_utf8(prepared.body).unwrap(),
+        "{\n    \"id\": 1,\n    \"tags\": [\n        \"a\"\n    ]\n}"
+    );
 }
 
 #[test]
@@ -42,29 +57,49 @@ fn stub_headers_replace_default_headers_whole() {
 
 #[test]
 fn stub_connection_header_wins_and_keeps_the_connection_open() {
-    let prepared = prepare(json!({"is": {"headers": {"connection": "Keep-Alive"}}}), Value::Null);
-    assert_eq!(prepared.headers, vec![("connection".to_string(), "Keep-Alive".to_string())]);
+    let prepared = prepare(
+        json!({"is": {"headers": {"connection": "Keep-Alive"}}}),
+        Value::Null,
+    );
+    assert_eq!(
+        prepared.headers,
+        vec![("connection".to_string(), "Keep-Alive".to_string())]
+    );
     assert!(!prepared.closes_connection);
 }
 
 #[test]
 fn content_length_is_recomputed_under_the_stub_s_name() {
-    let prepared = prepare(json!({"is": {"headers": {"content-LENGTH": "999"}, "body": "héllo"}}), Value::Null);
+    let prepared = prepare(
+        json!({"is": {"headers": {"content-LENGTH": "999"}, "body": "héllo"}}),
+        Value::Null,
+    );
     assert_eq!(prepared.header("Content-Length"), Some("6"));
     assert_eq!(prepared.headers[0].0, "content-LENGTH");
 }
 
 #[test]
 fn binary_bodies_are_decoded_leniently() {
-    let prepared = prepare(json!({"is": {"_mode": "binary", "body": "AAEC\n/w"}}), Value::Null);
+    let prepared = prepare(
+        json!({"is": {"_mode": "binary", "body": "AAEC\n/w"}}),
+        Value::Null,
+    );
     assert_eq!(prepared.body, vec![0, 1, 2, 255]);
 }
 
 #[test]
 fn array_header_values_repeat_the_header_and_numbers_become_text() {
-    let prepared = prepare(json!({"is": {"statusCode": "201", "headers": {"Set-Cookie": ["a=1", "b=2"], "X-N": 5}}}), Value::Null);
+    let prepared = prepare(
+        json!({"is": {"statusCode": "201", "headers": {"Set-Cookie": ["a=1", "b=2"], "X-N": 5}}}),
+        Value::Null,
+    );
     assert_eq!(prepared.status, 201);
-    let cookies: Vec<_> = prepared.headers.iter().filter(|(k, _)| k == "Set-Cookie").map(|(_, v)| v.as_str()).collect();
+    let cookies: Vec<_> = prepared
+        .headers
+        .iter()
+        .filter(|(k, _)| k == "Set-Cookie")
+        .map(|(_, v)| v.as_str())
+        .collect();
     assert_eq!(cookies, ["a=1", "b=2"]);
     assert_eq!(prepared.header("x-n"), Some("5"));
 }
@@ -72,18 +107,29 @@ fn array_header_values_repeat_the_header_and_numbers_become_text() {
 #[test]
 fn faults_compile_and_unknown_faults_fall_back_to_the_default_response() {
     assert_eq!(
-        compile(&json!({"fault": "CONNECTION_RESET_BY_PEER"}), &DefaultResponse::default()).unwrap(),
+        compile(
+            &json!({"fault": "CONNECTION_RESET_BY_PEER"}),
+            &DefaultResponse::default()
+        )
+        .unwrap(),
         Response::Fault(Fault::ConnectionResetByPeer)
     );
-    assert!(matches!(compile(&json!({"fault": "NOPE"}), &DefaultResponse::default()).unwrap(), Response::Is(_)));
+    assert!(matches!(
+        compile(&json!({"fault": "NOPE"}), &DefaultResponse::default()).unwrap(),
+        Response::Is(_)
+    ));
 }
 
 #[test]
 fn bad_responses_are_reported_with_what_to_fix() {
-    assert_eq!(error(json!({"is": {}, "fault": "CONNECTION_RESET_BY_PEER"})), "each response object must have only one response type");
+    assert_eq!(
+        error(json!({"is": {}, "fault": "CONNECTION_RESET_BY_PEER"})),
+        "each response object must have only one response type"
+    );
     assert_eq!(error(json!({"isnt": {}})), "unrecognized response type");
     assert!(error(json!({"is": {"statusCode": "abc"}})).contains("'statusCode'"));
-    assert!(error(json!({"is": {"headers": {"Bad Name": "x"}}})).contains("not a valid HTTP header name"));
+    assert!(error(json!({"is": {"headers": {"Bad Name": "x"}}}))
+        .contains("not a valid HTTP header name"));
     assert!(error(json!({"is": {"headers": {"X": "a\r\nb"}}})).contains("line breaks"));
     assert!(error(json!({"is": {"headers": ["x"]}})).contains("'headers' must be an object"));
 }
@@ -93,7 +139,14 @@ fn repeat_accepts_positive_integers_and_numeric_strings() {
     assert_eq!(repeat_count(&json!({"is": {}})).unwrap(), 1);
     assert_eq!(repeat_count(&json!({"repeat": 3})).unwrap(), 3);
     assert_eq!(repeat_count(&json!({"repeat": "2"})).unwrap(), 2);
-    for bad in [json!(0), json!(-1), json!("0"), json!(true), json!(null), json!("x")] {
+    for bad in [
+        json!(0),
+        json!(-1),
+        json!("0"),
+        json!(true),
+        json!(null),
+        json!("x"),
+    ] {
         assert_eq!(
             repeat_count(&json!({ "repeat": bad })).unwrap_err().message,
             "\"repeat\" field must be an integer greater than 0"

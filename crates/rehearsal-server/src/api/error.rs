@@ -18,15 +18,24 @@ impl ApiError {
     /// Errors with the status of the first one's code.
     pub fn from_errors(errors: Vec<MbError>) -> ApiError {
         let status = errors.first().map_or(400, |error| error.code.http_status());
-        ApiError { status: StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST), errors }
+        ApiError {
+            status: StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST),
+            errors,
+        }
     }
 
     pub fn with_status(status: StatusCode, error: MbError) -> ApiError {
-        ApiError { status, errors: vec![error] }
+        ApiError {
+            status,
+            errors: vec![error],
+        }
     }
 
     pub fn no_such_imposter() -> ApiError {
-        ApiError::from_errors(vec![MbError::new(ErrorCode::NoSuchResource, "Try POSTing to /imposters first?")])
+        ApiError::from_errors(vec![MbError::new(
+            ErrorCode::NoSuchResource,
+            "Try POSTing to /imposters first?",
+        )])
     }
 
     pub fn unauthorized() -> ApiError {

@@ -18,32 +18,58 @@ use crate::printer::{imposter_json, Form};
 type Flags = Query<HashMap<String, String>>;
 
 fn server_options(state: &AppState) -> ServerOptions {
-    ServerOptions { allow_injection: state.config.allow_injection, record_all_requests: state.config.mock }
+    ServerOptions {
+        allow_injection: state.config.allow_injection,
+        record_all_requests: state.config.mock,
+    }
 }
 
 /// The imposter named by `:id`, or mountebank's "no such resource".
 pub fn find(state: &AppState, id: &str) -> Result<Arc<Imposter>, ApiError> {
-    id.parse::<u16>().ok().and_then(|port| state.registry.get(port)).ok_or_else(ApiError::no_such_imposter)
+    id.parse::<u16>()
+        .ok()
+        .and_then(|port| state.registry.get(port))
+        .ok_or_else(ApiError::no_such_imposter)
 }
 
-pub async fn list(State(state): State<Arc<AppState>>, Query(query): Flags, headers: HeaderMap) -> Response {
+pub async fn list(
+    State(state): State<Arc<AppState>>,
+    Query(query): Flags,
+    headers: HeaderMap,
+) -> Response {
     let (replayable, remove_proxies) = (flag(&query, "replayable"), flag(&query, "removeProxies"));
-    let form = Form { list: !(replayable || remove_proxies), replayable, remove_proxies };
+    let form = Form {
+        list: !(replayable || remove_proxies),
+        replayable,
+        remove_proxies,
+    };
     all_json(&state, form, &base_url(&headers))
 }
 
 fn all_json(state: &AppState, form: Form, base_url: &str) -> Response {
-    let imposters: Vec<Value> =
-        state.registry.all().iter().map(|imposter| imposter_json(imposter, form, base_url)).collect();
+    let imposters: Vec<Value> = state
+        .registry
+        .all()
+        .iter()
+        .map(|imposter| imposter_json(imposter, form, base_url))
+        .collect();
     reply::json(&json!({ "imposters": imposters }))
 }
 
-pub async fn create(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Result<Response, ApiError> {
+pub async fn create(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
     let request = parse_body(&body)?;
-    let spec = ImposterSpec::compile(&request, server_options(&state)).map_err(ApiError::from_errors)?;
+    let spec =
+        ImposterSpec::compile(&request, server_options(&state)).map_err(ApiError::from_errors)?;
     let imposter = state.registry.start(spec).await?;
     let base = base_url(&headers);
-    let mut response = reply::json_with_status(StatusCode::CREATED, &imposter_json(&imposter, Form::default(), &base));
+    let mut response = reply::json_with_status(
+        StatusCode::CREATED,
+        &imposter_json(&imposter, Form::default(), &base),
+    );
     let location = format!("{base}/imposters/{}", imposter.port);
     if let Ok(location) = HeaderValue::from_str(&location) {
         response.headers_mut().insert(header::LOCATION, location);
@@ -84,18 +110,37 @@ pub async fn replace_all(
         started.push(state.registry.start(spec).await?);
     }
     let base = base_url(&headers);
-    let form = Form { list: true, ..Form::default() };
-    let imposters: Vec<Value> = started.iter().map(|imposter| imposter_json(imposter, form, &base)).collect();
+    let form = Form {
+        list: true,
+        ..Form::default()
+    };
+    let imposters: Vec<Value> = started
+        .iter()
+        .map(|imposter| imposter_json(imposter, form, &base))
+        .collect();
     Ok(reply::json(&json!({ "imposters": imposters })))
 }
 
 /// `DELETE /imposters`: replayable by default, for backwards compatibility.
-pub async fn delete_all(State(state): State<Arc<AppState>>, Query(query): Flags, headers: HeaderMap) -> Response {
-    let replayable = query.get("replayable").is_none_or(|value| !value.eq_ignore_ascii_case("false"));
-    let form = Form { list: false, replayable, remove_proxies: flag(&query, "removeProxies") };
+pub async fn delete_all(
+    State(state): State<Arc<AppState>>,
+    Query(query): Flags,
+    headers: HeaderMap,
+) -> Response {
+    let replayable = query
+        .get("replayable")
+        .is_none_or(|value| !value.eq_ignore_ascii_case("false"));
+    let form = Form {
+        list: false,
+        replayable,
+        remove_proxies: flag(&query, "removeProxies"),
+    };
     let base = base_url(&headers);
     let deleted = state.registry.delete_all();
-    let imposters: Vec<Value> = deleted.iter().map(|imposter| imposter_json(imposter, form, &base)).collect();
+    let imposters: Vec<Value> = deleted
+        .iter()
+        .map(|imposter| imposter_json(imposter, form, &base))
+        .collect();
     reply::json(&json!({ "imposters": imposters }))
 }
 
@@ -106,8 +151,16 @@ pub async fn show(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let imposter = find(&state, &id)?;
-    let form = Form { list: false, replayable: flag(&query, "replayable"), remove_proxies: flag(&query, "removeProxies") };
-    Ok(reply::json(&imposter_json(&imposter, form, &base_url(&headers))))
+    let form = Form {
+        list: false,
+        replayable: flag(&query, "replayable"),
+        remove_proxies: flag(&query, "removeProxies"),
+    };
+    Ok(reply::json(&imposter_json(
+        &imposter,
+        form,
+        &base_url(&headers),
+    )))
 }
 
 /// `DELETE /imposters/:id` answers `{}` when there is no such imposter.
@@ -117,8 +170,16 @@ pub async fn delete_one(
     Query(query): Flags,
     headers: HeaderMap,
 ) -> Response {
-    let form = Form { list: false, replayable: flag(&query, "replayable"), remove_proxies: flag(&query, "removeProxies") };
-    match id.parse::<u16>().ok().and_then(|port| state.registry.delete(port)) {
+    let form = Form {
+        list: false,
+        replayable: flag(&query, "replayable"),
+        remove_proxies: flag(&query, "removeProxies"),
+    };
+    match id
+        .parse::<u16>()
+        .ok()
+        .and_then(|port| state.registry.delete(port))
+    {
         Some(imposter) => reply::json(&imposter_json(&imposter, form, &base_url(&headers))),
         None => reply::json(&json!({})),
     }
@@ -131,7 +192,11 @@ pub async fn delete_saved_requests(
 ) -> Result<Response, ApiError> {
     let imposter = find(&state, &id)?;
     imposter.reset_requests();
-    Ok(reply::json(&imposter_json(&imposter, Form::default(), &base_url(&headers))))
+    Ok(reply::json(&imposter_json(
+        &imposter,
+        Form::default(),
+        &base_url(&headers),
+    )))
 }
 
 /// Removes recorded proxy responses (`is` responses with a numeric `_proxyResponseTime`) and
@@ -147,7 +212,11 @@ pub async fn delete_saved_proxy_responses(
     for mut stub in imposter.stub_json(false) {
         if let Some(Value::Array(responses)) = stub.get_mut("responses") {
             let before = responses.len();
-            responses.retain(|response| !response.pointer("/is/_proxyResponseTime").is_some_and(Value::is_number));
+            responses.retain(|response| {
+                !response
+                    .pointer("/is/_proxyResponseTime")
+                    .is_some_and(Value::is_number)
+            });
             changed |= responses.len() != before;
             if responses.is_empty() {
                 continue;
@@ -156,8 +225,14 @@ pub async fn delete_saved_proxy_responses(
         kept.push(Value::Object(stub));
     }
     if changed {
-        let compiled = imposter.compile_stubs(&kept).map_err(ApiError::from_errors)?;
+        let compiled = imposter
+            .compile_stubs(&kept)
+            .map_err(ApiError::from_errors)?;
         imposter.change_stubs(|stubs, wrap| *stubs = compiled.into_iter().map(wrap).collect());
     }
-    Ok(reply::json(&imposter_json(&imposter, Form::default(), &base_url(&headers))))
+    Ok(reply::json(&imposter_json(
+        &imposter,
+        Form::default(),
+        &base_url(&headers),
+    )))
 }

@@ -24,7 +24,9 @@ pub async fn home(headers: HeaderMap) -> Response {
 }
 
 pub async fn config(State(state): State<Arc<AppState>>) -> Response {
-    let cwd = std::env::current_dir().map(|dir| dir.display().to_string()).unwrap_or_default();
+    let cwd = std::env::current_dir()
+        .map(|dir| dir.display().to_string())
+        .unwrap_or_default();
     reply::json(&json!({
         "version": state.config.version,
         "options": state.config.options_json,
@@ -41,31 +43,50 @@ pub async fn config(State(state): State<Arc<AppState>>) -> Response {
 /// The process's resident memory in bytes (Linux), 0 where it cannot be read.
 fn resident_set_bytes() -> u64 {
     let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
-    let pages: u64 = statm.split_whitespace().nth(1).and_then(|text| text.parse().ok()).unwrap_or(0);
+    let pages: u64 = statm
+        .split_whitespace()
+        .nth(1)
+        .and_then(|text| text.parse().ok())
+        .unwrap_or(0);
     pages * 4096
 }
 
 /// `GET /logs?startIndex&endIndex`, read from the JSON-lines log file.
-pub async fn logs(State(state): State<Arc<AppState>>, Query(query): Query<HashMap<String, String>>) -> Response {
+pub async fn logs(
+    State(state): State<Arc<AppState>>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
     let entries = match &state.config.log_file {
         Some(path) if path.exists() => match std::fs::read_to_string(path) {
             Ok(text) => text
                 .lines()
                 .filter(|line| !line.trim().is_empty())
-                .map(|line| serde_json::from_str(line))
+                .map(serde_json::from_str)
                 .collect::<Result<Vec<Value>, _>>()
                 .unwrap_or_else(|_| vec![json!({"level": "error", "message": "This page only works for JSON file logging"})]),
             Err(_) => vec![json!({"level": "error", "message": "No logfile"})],
         },
         _ => vec![json!({"level": "error", "message": "No logfile"})],
     };
-    let index = |key: &str| query.get(key).and_then(|value| value.trim().parse::<i64>().ok());
+    let index = |key: &str| {
+        query
+            .get(key)
+            .and_then(|value| value.trim().parse::<i64>().ok())
+    };
     let start = index("startIndex").unwrap_or(0).max(0) as usize;
-    let end = index("endIndex").map_or(entries.len(), |end| (end + 1).max(0) as usize).min(entries.len());
-    let logs: Vec<Value> = entries.get(start..end.max(start)).map(<[Value]>::to_vec).unwrap_or_default();
+    let end = index("endIndex")
+        .map_or(entries.len(), |end| (end + 1).max(0) as usize)
+        .min(entries.len());
+    let logs: Vec<Value> = entries
+        .get(start..end.max(start))
+        .map(<[Value]>::to_vec)
+        .unwrap_or_default();
     reply::json(&json!({ "logs": logs }))
 }
 
 pub async fn not_found() -> ApiError {
-    ApiError::from_errors(vec![MbError::new(ErrorCode::NoSuchResource, "no such resource; see GET / for the API's routes")])
+    ApiError::from_errors(vec![MbError::new(
+        ErrorCode::NoSuchResource,
+        "no such resource; see GET / for the API's routes",
+    )])
 }

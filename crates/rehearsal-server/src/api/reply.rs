@@ -16,14 +16,20 @@ pub fn json_with_status(status: StatusCode, value: &Value) -> Response {
     let body = serde_json::to_string_pretty(value).unwrap_or_else(|_| "{}".into());
     let mut response = (status, body).into_response();
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8"));
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json; charset=utf-8"),
+    );
     headers.insert(header::VARY, HeaderValue::from_static("Accept"));
     response
 }
 
 /// `http://<Host>` for absolute links, as mountebank builds them.
 pub fn base_url(headers: &HeaderMap) -> String {
-    let host = headers.get(header::HOST).and_then(|value| value.to_str().ok()).unwrap_or("localhost");
+    let host = headers
+        .get(header::HOST)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or("localhost");
     format!("http://{host}")
 }
 
@@ -37,5 +43,7 @@ pub fn parse_body(raw: &[u8]) -> Result<Value, ApiError> {
 
 /// mountebank's query flags: only the literal `true` (any case) is true.
 pub fn flag(query: &std::collections::HashMap<String, String>, key: &str) -> bool {
-    query.get(key).is_some_and(|value| value.eq_ignore_ascii_case("true"))
+    query
+        .get(key)
+        .is_some_and(|value| value.eq_ignore_ascii_case("true"))
 }

@@ -16,7 +16,11 @@ use crate::imposter::Imposter;
 use crate::printer::{imposter_json, Form};
 
 fn show(imposter: &Imposter, headers: &HeaderMap) -> Response {
-    reply::json(&imposter_json(imposter, Form::default(), &base_url(headers)))
+    reply::json(&imposter_json(
+        imposter,
+        Form::default(),
+        &base_url(headers),
+    ))
 }
 
 /// A stub index from the URL; anything but an existing index is a 404 `bad data`.
@@ -41,7 +45,9 @@ pub async fn replace_all(
         Some(Value::Array(stubs)) => stubs,
         Some(_) => return Err(MbError::bad_data("'stubs' must be an array").into()),
     };
-    let compiled = imposter.compile_stubs(stubs).map_err(ApiError::from_errors)?;
+    let compiled = imposter
+        .compile_stubs(stubs)
+        .map_err(ApiError::from_errors)?;
     imposter.change_stubs(|current, wrap| *current = compiled.into_iter().map(wrap).collect());
     Ok(show(&imposter, &headers))
 }
@@ -58,21 +64,34 @@ pub async fn add(
     let length = imposter.stubs().len();
     let index = match request.get("index") {
         None => Some(length),
-        Some(index) => index.as_u64().map(|index| index as usize).filter(|index| *index <= length),
+        Some(index) => index
+            .as_u64()
+            .map(|index| index as usize)
+            .filter(|index| *index <= length),
     };
     let mut errors = Vec::new();
     if index.is_none() {
-        errors.push(MbError::bad_data("'index' must be between 0 and the length of the stubs array"));
+        errors.push(MbError::bad_data(
+            "'index' must be between 0 and the length of the stubs array",
+        ));
     }
     let stub = request.get("stub");
     if stub.is_none() {
-        let hint = if request.get("stubs").is_some() { "; to replace all stubs, PUT {\"stubs\": [...]}" } else { "" };
-        errors.push(MbError::bad_data(format!("must contain 'stub' field{hint}")));
+        let hint = if request.get("stubs").is_some() {
+            "; to replace all stubs, PUT {\"stubs\": [...]}"
+        } else {
+            ""
+        };
+        errors.push(MbError::bad_data(format!(
+            "must contain 'stub' field{hint}"
+        )));
     }
     let (Some(index), Some(stub)) = (index, stub) else {
         return Err(ApiError::from_errors(errors));
     };
-    let mut compiled = imposter.compile_stubs(std::slice::from_ref(stub)).map_err(ApiError::from_errors)?;
+    let mut compiled = imposter
+        .compile_stubs(std::slice::from_ref(stub))
+        .map_err(ApiError::from_errors)?;
     let stub = compiled.pop().expect("one stub in, one stub out");
     imposter.change_stubs(|stubs, wrap| stubs.insert(index.min(stubs.len()), wrap(stub)));
     Ok(show(&imposter, &headers))
@@ -87,7 +106,9 @@ pub async fn replace_one(
     let imposter = find(&state, &id)?;
     let index = stub_index(&imposter, &index)?;
     let stub = parse_body(&body)?;
-    let mut compiled = imposter.compile_stubs(std::slice::from_ref(&stub)).map_err(ApiError::from_errors)?;
+    let mut compiled = imposter
+        .compile_stubs(std::slice::from_ref(&stub))
+        .map_err(ApiError::from_errors)?;
     let stub = compiled.pop().expect("one stub in, one stub out");
     let replaced = imposter.change_stubs(|stubs, wrap| match stubs.get_mut(index) {
         Some(slot) => {
@@ -109,7 +130,8 @@ pub async fn delete_one(
 ) -> Result<Response, ApiError> {
     let imposter = find(&state, &id)?;
     let index = stub_index(&imposter, &index)?;
-    let deleted = imposter.change_stubs(|stubs, _| (index < stubs.len()).then(|| stubs.remove(index)).is_some());
+    let deleted = imposter
+        .change_stubs(|stubs, _| (index < stubs.len()).then(|| stubs.remove(index)).is_some());
     if !deleted {
         return Err(ApiError::bad_stub_index());
     }

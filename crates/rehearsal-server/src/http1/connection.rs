@@ -51,7 +51,12 @@ async fn connection(mut stream: TcpStream, peer: SocketAddr, imposter: Arc<Impos
             Ok(None) => return,
             Err(malformed) => return reject(&mut stream, malformed).await,
         };
-        tracing::info!("{} {request_from} => {} {}", imposter.scope(), head.method, head.target);
+        tracing::info!(
+            "{} {request_from} => {} {}",
+            imposter.scope(),
+            head.method,
+            head.target
+        );
         let keep_alive = head.keeps_alive();
         let head_only = head.method == "HEAD";
         let http10 = head.minor_version == 0;
@@ -89,7 +94,10 @@ fn write(out: &mut Vec<u8>, prepared: &PreparedResponse, head_only: bool, http10
 }
 
 /// Reads until a full request head is buffered; `Ok(None)` when the client closed first.
-async fn read_head(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> Result<Option<Head>, Malformed> {
+async fn read_head(
+    stream: &mut TcpStream,
+    buffer: &mut Vec<u8>,
+) -> Result<Option<Head>, Malformed> {
     loop {
         if !buffer.is_empty() {
             if let Some(head) = message::parse_head(buffer)? {
@@ -103,12 +111,20 @@ async fn read_head(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> Result<Optio
     }
 }
 
-async fn read_body(stream: &mut TcpStream, buffer: &mut Vec<u8>, head: &Head) -> Result<Option<Vec<u8>>, Malformed> {
+async fn read_body(
+    stream: &mut TcpStream,
+    buffer: &mut Vec<u8>,
+    head: &Head,
+) -> Result<Option<Vec<u8>>, Malformed> {
     let framing = head.framing()?;
-    if framing != Framing::Empty && head.expects_continue() && buffer.is_empty() {
-        if stream.write_all(b"HTTP/1.1 100 Continue\r\n\r\n").await.is_err() {
-            return Ok(None);
-        }
+    let wants_continue = framing != Framing::Empty && head.expects_continue() && buffer.is_empty();
+    if wants_continue
+        && stream
+            .write_all(b"HTTP/1.1 100 Continue\r\n\r\n")
+            .await
+            .is_err()
+    {
+        return Ok(None);
     }
     match framing {
         Framing::Empty => Ok(Some(Vec::new())),

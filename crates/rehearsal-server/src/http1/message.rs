@@ -11,7 +11,7 @@ pub const MAX_HEAD: usize = 64 * 1024;
 pub const MAX_BODY: usize = 64 * 1024 * 1024;
 
 /// A parsed request head.
-#[derive(Debug)]
+#[derive(Debug, PartialEq, Eq)]
 pub struct Head {
     pub method: String,
     pub target: String,
@@ -47,7 +47,12 @@ pub fn parse_head(buffer: &[u8]) -> Result<Option<Head>, Malformed> {
             let headers = request
                 .headers
                 .iter()
-                .map(|header| (header.name.to_string(), String::from_utf8_lossy(header.value).into_owned()))
+                .map(|header| {
+                    (
+                        header.name.to_string(),
+                        String::from_utf8_lossy(header.value).into_owned(),
+                    )
+                })
                 .collect();
             Ok(Some(Head {
                 method: request.method.unwrap_or("GET").to_string(),
@@ -66,7 +71,10 @@ pub fn parse_head(buffer: &[u8]) -> Result<Option<Head>, Malformed> {
 
 impl Head {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(key, _)| key.eq_ignore_ascii_case(name)).map(|(_, value)| value.as_str())
+        self.headers
+            .iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.as_str())
     }
 
     fn has_token(&self, name: &str, token: &str) -> bool {
@@ -102,7 +110,10 @@ impl Head {
     }
 
     pub fn expects_continue(&self) -> bool {
-        self.minor_version == 1 && self.header("expect").is_some_and(|v| v.eq_ignore_ascii_case("100-continue"))
+        self.minor_version == 1
+            && self
+                .header("expect")
+                .is_some_and(|v| v.eq_ignore_ascii_case("100-continue"))
     }
 }
 
@@ -115,7 +126,8 @@ pub fn decode_chunked(buffer: &[u8]) -> Result<Option<(Vec<u8>, usize)>, Malform
         let Some(line_end) = find_crlf(&buffer[at..]) else {
             return Ok(None);
         };
-        let line = std::str::from_utf8(&buffer[at..at + line_end]).map_err(|_| Malformed::Framing)?;
+        let line =
+            std::str::from_utf8(&buffer[at..at + line_end]).map_err(|_| Malformed::Framing)?;
         let size_text = line.split(';').next().unwrap_or("").trim();
         let size = usize::from_str_radix(size_text, 16).map_err(|_| Malformed::Framing)?;
         at += line_end + 2;
@@ -149,15 +161,23 @@ fn find_crlf(bytes: &[u8]) -> Option<usize> {
 /// The body as text, decompressed when the client sent it gzip- or brotli-encoded (as
 /// mountebank does; a body that fails to decompress is kept as sent).
 pub fn body_text(head: &Head, body: &[u8]) -> String {
-    let encoding = head.header("content-encoding").map(|value| value.trim().to_ascii_lowercase());
+    let encoding = head
+        .header("content-encoding")
+        .map(|value| value.trim().to_ascii_lowercase());
     let decoded = match encoding.as_deref() {
         Some("gzip") => {
             let mut out = Vec::new();
-            flate2::read::MultiGzDecoder::new(body).read_to_end(&mut out).ok().map(|_| out)
+            flate2::read::MultiGzDecoder::new(body)
+                .read_to_end(&mut out)
+                .ok()
+                .map(|_| out)
         }
         Some("br") => {
             let mut out = Vec::new();
-            brotli::Decompressor::new(body, 4096).read_to_end(&mut out).ok().map(|_| out)
+            brotli::Decompressor::new(body, 4096)
+                .read_to_end(&mut out)
+                .ok()
+                .map(|_| out)
         }
         _ => None,
     };
@@ -169,7 +189,12 @@ pub fn body_text(head: &Head, body: &[u8]) -> String {
 
 /// Writes a response as Node frames it: the stub's headers in order, then `Date`, then
 /// `Transfer-Encoding: chunked` unless the stub set a length or there is no body.
-pub fn write_response(out: &mut Vec<u8>, response: &PreparedResponse, head_only: bool, http10: bool) {
+pub fn write_response(
+    out: &mut Vec<u8>,
+    response: &PreparedResponse,
+    head_only: bool,
+    http10: bool,
+) {
     out.extend_from_slice(b"HTTP/1.1 ");
     out.extend_from_slice(response.status.to_string().as_bytes());
     out.push(b' ');
@@ -181,7 +206,8 @@ pub fn write_response(out: &mut Vec<u8>, response: &PreparedResponse, head_only:
     for (name, value) in &response.headers {
         has_date |= name.eq_ignore_ascii_case("date");
         has_length |= name.eq_ignore_ascii_case("content-length");
-        chunked |= name.eq_ignore_ascii_case("transfer-encoding") && value.to_ascii_lowercase().contains("chunked");
+        chunked |= name.eq_ignore_ascii_case("transfer-encoding")
+            && value.to_ascii_lowercase().contains("chunked");
         header_line(out, name, value);
     }
     if !has_date {
@@ -221,7 +247,10 @@ fn reason_phrase(status: u16) -> &'static str {
         418 => "I'm a Teapot",
         425 => "Too Early",
         509 => "Bandwidth Limit Exceeded",
-        _ => axum::http::StatusCode::from_u16(status).ok().and_then(|code| code.canonical_reason()).unwrap_or("unknown"),
+        _ => axum::http::StatusCode::from_u16(status)
+            .ok()
+            .and_then(|code| code.canonical_reason())
+            .unwrap_or("unknown"),
     }
 }
 

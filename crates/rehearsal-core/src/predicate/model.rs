@@ -1,0 +1,82 @@
+//! The compiled form of a predicate: what `compile` produces and `eval` walks. Nothing here
+//! refers to the predicate JSON any more.
+
+use regex::Regex;
+use serde_json::Value;
+
+use super::selector::Selector;
+
+/// One predicate, with its operator resolved.
+#[derive(Debug, Clone)]
+pub(super) enum Node {
+    /// `equals`, `contains`, `startsWith`, `endsWith`, `matches`, `exists`: a subset match of the
+    /// expected object against the request.
+    Fields(FieldPredicate),
+    /// `deepEquals`: each named field must equal the request's field exactly.
+    DeepEquals(DeepEqualsPredicate),
+    Not(Box<Node>),
+    Or(Vec<Node>),
+    And(Vec<Node>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Op {
+    Equals,
+    Contains,
+    StartsWith,
+    EndsWith,
+    Matches,
+    Exists,
+}
+
+#[derive(Debug, Clone)]
+pub(super) struct FieldPredicate {
+    pub op: Op,
+    /// The operator's object: always `Expected::Object` at the top.
+    pub expected: Expected,
+    /// How request values are transformed before comparing.
+    pub normalizer: Normalizer,
+}
+
+#[derive(Debug, Clone)]
+pub(super) struct DeepEqualsPredicate {
+    /// Top-level field names (already key-normalized) with their fully normalized expected
+    /// values: strings only, arrays sorted, so equality is plain structural equality.
+    pub fields: Vec<(String, Value)>,
+    pub normalizer: Normalizer,
+}
+
+/// The expected side of a field predicate, normalized at compile time.
+#[derive(Debug, Clone)]
+pub(super) enum Expected {
+    Leaf(Leaf),
+    /// Keys already normalized (lower-cased unless key case matters).
+    Object(Vec<(String, Expected)>),
+    Array(Vec<Expected>),
+}
+
+/// One expected scalar, in the form its operator compares with.
+#[derive(Debug, Clone)]
+pub(super) enum Leaf {
+    /// `equals`: the expected value as JavaScript's `toString` gives it; `None` for `null`,
+    /// which only equals an actual `null`.
+    Equals(Option<String>),
+    Contains(String),
+    StartsWith(String),
+    EndsWith(String),
+    Matches(Regex),
+    Exists(bool),
+}
+
+/// The request-side transforms of mountebank's `normalize`, in its order: base64-decode (binary
+/// mode), lower-case, remove `except` matches, then apply the jsonpath/xpath selector.
+#[derive(Debug, Clone)]
+pub(super) struct Normalizer {
+    pub lower_keys: bool,
+    pub lower_values: bool,
+    pub except: Option<Regex>,
+    pub binary: bool,
+    pub selector: Option<Selector>,
+    /// `deepEquals` sees jsonpath selections with every scalar turned into a string.
+    pub force_strings: bool,
+}

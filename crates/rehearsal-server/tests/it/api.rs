@@ -1,0 +1,198 @@
+//! Control-API routes, JSON forms and errors.
+
+use serde_json::json;
+
+use crate::client::{create, free_port, send, start};
+use rehearsal_server::ServerConfig;
+
+#[tokio::test]
+async fn created_imposter_echoes_in_mountebank_key_order_with_absolute_links() {
+    let server = start(ServerConfig::default()).await;
+    let api = server.local_addr().port();
+    let port = free_port();
+    let reply = send(
+        api,
+        "POST",
+        "/imposters",
+        &[],
+        &json!({"protocol": "http", "port": port, "name": "orders",
+        "stubs": [{"responses": [{"is": {"body": "x"}}]}]})
+        .to_string(),
+    )
+    .await;
+    assert_eq!(reply.status, 201);
+    let base = format!("http://localhost:{api}/imposters/{port}");
+    assert_eq!(reply.header("Location"), Some(base.clone()));
+    assert_eq!(
+        reply.header("Content-Type").as_deref(),
+        Some("application/json; charset=utf-8")
+    );
+    let body = reply.json();
+    let keys: Vec<_> = body.as_object().unwrap().keys().cloned().collect();
+    assert_eq!(
+        keys,
+        [
+            "protocol",
+            "port",
+            "name",
+            "numberOfRequests",
+            "recordRequests",
+            "requests",
+            "stubs",
+            "_links"
+        ]
+    );
+    assert_eq!(
+        body["stubs"][0]["_links"]["self"]["href"],
+        format!("{base}/stubs/0")
+    );
+    let list = send(api, "GET", "/imposters", &[], "").await.json();
+    assert_eq!(
+        list,
+        json!({"imposters": [{"protocol": "http", "port": port, "name": "orders", "numberOfRequests": 0,
+        "_links": {"self": {"href": base}, "stubs": {"href": format!("{base}/stubs")}}}]})
+    );
+    let replayable = send(api, "GET", "/imposters?replayable=TRUE", &[], "")
+        .await
+        .json();
+    assert_eq!(
+        replayable,
+        json!({"imposters": [{"protocol": "http", "port": port, "name": "orders", "recordRequests": false,
+        "stubs": [{"responses": [{"is": {"body": "x"}}]}]}]})
+    );
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn stubs_are_added_replaced_and_deleted_by_index() {
+    let server = start(ServerConfig::default()).await;
+    let api = server.local_addr().port();
+    let port = free_port();
+    create(&server, json!({"protocol": "http", "port": port, "stubs": [{"responses": [{"is": {"body": "a"}}]}]})).await;
+    let stubs = format!("/imposters/{port}/stubs");
+    let body = |text: &str| json!({"responses": [{"is": {"body": text}}]});
+    let added = send(
+        api,
+        "POST",
+        &stubs,
+        &[],
+        &json!({"index": 0, "stub": body("b")}).to_string(),
+    )
+    .await;
+    assert_eq!(added.status, 200);
+    assert_eq!(send(port, "GET", "/", &[], "").await.body, "b");
+    send(
+        api,
+        "PUT",
+        &format!("{stubs}/0"),
+        &[],
+        &body("c").to_string(),
+    )
+    .await;
+    assert_eq!(send(port, "GET", "/", &[], "").await.body, "c");
+    send(api, "DELETE", &format!("{stubs}/0"), &[], "").await;
+    assert_eq!(send(port, "GET", "/", &[], "").await.body, "a");
+    let bad = send(api, "DELETE", &format!("{stubs}/5"), &[], "").await;
+    assert_eq!(bad.status, 404);
+    assert_eq!(bad.json()["errors"][0]["code"], "bad data");
+    let replaced = send(
+        api,
+        "PUT",
+        &stubs,
+        &[],
+        &json!({"stubs": [body("d")]}).to_string(),
+    )
+    .await;
+    assert_eq!(replaced.json()["stubs"].as_array().unwrap().len(), 1);
+    assert_eq!(send(port, "GET", "/", &[], "").await.body, "d");
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn errors_use_mountebank_codes_and_bad_input_loses_nothing() {
+    let server = start(ServerConfig::default()).await;
+    let api = server.local_addr().port();
+    let port = free_port();
+    create(&server, json!({"protocol": "http", "port": port})).await;
+    let invalid = send(api, "POST", "/imposters", &[], "{not json").await;
+    assert_eq!(invalid.status, 400);
+    assert_eq!(
+        invalid.json(),
+        json!({"errors": [{"code": "invalid JSON", "message": "Unable to parse body as JSON", "source": "{not json"}]})
+    );
+    let clash = send(
+        api,
+        "POST",
+        "/imposters",
+        &[],
+        &json!({"protocol": "http", "port": port}).to_string(),
+    )
+    .await;
+    assert_eq!(
+        clash.json()["errors"][0],
+        json!({"code": "resource conflict", "message": format!("Port {port} is already in use")})
+    );
+    let bad_put = send(
+        api,
+        "PUT",
+        "/imposters",
+        &[],
+        &json!({"imposters": [{"protocol": "ftp"}]}).to_string(),
+    )
+    .await;
+    assert_eq!(bad_put.status, 400);
+    assert_eq!(
+        send(api, "GET", &format!("/imposters/{port}"), &[], "")
+            .await
+            .status,
+        200,
+        "the old imposter survives"
+    );
+    let missing = send(api, "GET", "/imposters/1", &[], "").await;
+    assert_eq!(missing.status, 404);
+    assert_eq!(
+        missing.json()["errors"][0]["message"],
+        "Try POSTing to /imposters first?"
+    );
+    let gone = send(api, "DELETE", "/imposters/1", &[], "").await;
+    assert_eq!((gone.status, gone.json()), (200, json!({})));
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn api_key_is_required_when_set() {
+    let server = start(ServerConfig {
+        api_key: Some("secret".into()),
+        ..ServerConfig::default()
+    })
+    .await;
+    let api = server.local_addr().port();
+    let refused = send(api, "GET", "/imposters", &[], "").await;
+    assert_eq!(refused.status, 401);
+    assert_eq!(refused.json()["errors"][0]["code"], "unauthorized");
+    assert_eq!(
+        send(api, "GET", "/imposters", &[("x-api-key", "secret")], "")
+            .await
+            .status,
+        200
+    );
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn delete_all_returns_replayable_imposters_by_default() {
+    let server = start(ServerConfig::default()).await;
+    let api = server.local_addr().port();
+    let port = free_port();
+    create(&server, json!({"protocol": "http", "port": port})).await;
+    let deleted = send(api, "DELETE", "/imposters", &[], "").await.json();
+    assert_eq!(
+        deleted,
+        json!({"imposters": [{"protocol": "http", "port": port, "recordRequests": false, "stubs": []}]})
+    );
+    assert_eq!(
+        send(api, "GET", "/imposters", &[], "").await.json(),
+        json!({"imposters": []})
+    );
+    server.shutdown().await;
+}
