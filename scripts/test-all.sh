@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Runs every test of rehearsal: the format check, clippy with warnings denied, the whole cargo
+# test suite (unit, black-box and conformance tests), and the mountepy client test.
+# It checks for what the tests need first, and installs it when it can (as root in CI).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need() { command -v "$1" >/dev/null 2>&1; }
+
+if ! need cargo; then
+    echo "error: cargo is missing; install Rust from https://rustup.rs" >&2
+    exit 1
+fi
+for component in rustfmt clippy; do
+    if ! cargo "${component/rustfmt/fmt}" --version >/dev/null 2>&1; then
+        rustup component add "$component"
+    fi
+done
+if ! need python3 || ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ] && need apt-get; then
+        apt-get update -qq && apt-get install -y -qq python3 python3-venv >/dev/null
+    else
+        echo "error: the mountepy test needs python3 with venv (apt-get install python3-venv)" >&2
+        exit 1
+    fi
+fi
+
+echo "== cargo fmt --check"
+cargo fmt --all --check
+echo "== cargo clippy"
+cargo clippy --workspace --all-targets -- -D warnings
+echo "== cargo test"
+cargo test --workspace
+echo "== mountepy"
+bash tests/mountepy/run.sh
