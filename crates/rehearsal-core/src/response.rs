@@ -27,6 +27,9 @@ pub enum Response {
     Is(PreparedResponse),
     /// A `fault`: the server breaks the connection instead of answering.
     Fault(Fault),
+    /// A `proxy` response. Proxying arrives in a later release: the imposter keeps and echoes
+    /// the stub, and answers requests that reach it with an `invalid proxy` error.
+    Proxy { to: String },
 }
 
 /// mountebank's connection faults.
@@ -139,11 +142,8 @@ pub fn compile(json: &Value, default: &DefaultResponse) -> Result<Response, MbEr
             _ => prepare_is(&Map::new(), default).map(Response::Is),
         };
     }
-    if present("proxy") {
-        return Err(MbError::bad_data(
-            "proxy responses are not supported yet by rehearsal; use 'is' responses for now",
-        )
-        .with_source(json.clone()));
+    if let Some(proxy) = fields.get("proxy").filter(|proxy| is_truthy(proxy)) {
+        return compile_proxy(proxy).map(|to| Response::Proxy { to });
     }
     if present("inject") {
         return Err(MbError::new(
@@ -155,34 +155,60 @@ pub fn compile(json: &Value, default: &DefaultResponse) -> Result<Response, MbEr
     Err(MbError::bad_data("unrecognized response type").with_source(json.clone()))
 }
 
+/// Validates `proxy.to` as mountebank's dry run does: present, a URL, and without a path.
+fn compile_proxy(proxy: &Value) -> Result<String, MbError> {
+    let Some(to) = proxy.get("to") else {
+        return Err(MbError::bad_data("Missing to"));
+    };
+    let Some(to) = to.as_str() else {
+        return Err(MbError::bad_data(format!(
+            "proxy.to must be a URL such as \"http://host:port\", not {to}"
+        )));
+    };
+    let Some((scheme, rest)) = to.split_once("://") else {
+        return Err(MbError::bad_data(format!("Invalid URL: {to}")));
+    };
+    if scheme.starts_with("http") {
+        let path_start = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+        let path = rest[path_start..].split(['?', '#']).next().unwrap_or("");
+        if !path.is_empty() && path != "/" {
+            return Err(MbError::bad_data(format!(
+                "proxy.to must not contain a path '{path}'"
+            )));
+        }
+    }
+    Ok(to.to_string())
+}
+
 /// The number of times a response is served before the next one: `repeat`, default 1.
+///
+/// mountebank validates `repeat` loosely and then loops `for (j = 0; j < repeat; j++)`, so a
+/// numeric string repeats like its number and a string that is not a number (`"two"`) is
+/// accepted and serves the response zero times. Both are kept for compatibility.
 pub fn repeat_count(json: &Value) -> Result<usize, MbError> {
     let error = || {
         MbError::bad_data("\"repeat\" field must be an integer greater than 0")
             .with_source(json.clone())
     };
-    let Some(repeat) = json.get("repeat") else {
-        return Ok(1);
-    };
-    let count = match repeat {
-        Value::Null => return Err(error()),
-        Value::Number(number) => number.as_f64().ok_or_else(error)?,
-        // JavaScript's parseInt: leading digits count, anything else is not a number.
-        Value::String(text) => {
-            let digits: String = text
-                .trim_start()
-                .chars()
-                .take_while(|c| c.is_ascii_digit() || *c == '-')
-                .collect();
-            digits.parse::<f64>().map_err(|_| error())?
+    let count = match json.get("repeat") {
+        None => return Ok(1),
+        Some(Value::Number(number)) => number.as_f64().ok_or_else(error)?,
+        Some(Value::String(text)) => {
+            if js_parse_int(text).is_some_and(|n| n <= 0) {
+                return Err(error());
+            }
+            text.trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|n| n.is_finite())
+                .unwrap_or(0.0)
         }
-        _ => return Err(error()),
+        Some(_) => return Err(error()),
     };
-    if count <= 0.0 {
+    if count <= 0.0 && json.get("repeat").is_some_and(Value::is_number) {
         return Err(error());
     }
-    // A fractional repeat serves ceil(n) times, as mountebank's `j < repeat` loop does; a cap
-    // keeps a typo such as 1e12 from exhausting memory.
+    // A cap keeps a typo such as 1e12 from exhausting memory.
     const MAX_REPEAT: f64 = 1_000_000.0;
     if count > MAX_REPEAT {
         return Err(
@@ -190,7 +216,18 @@ pub fn repeat_count(json: &Value) -> Result<usize, MbError> {
                 .with_source(json.clone()),
         );
     }
-    Ok(count.ceil() as usize)
+    Ok(count.max(0.0).ceil() as usize)
+}
+
+/// JavaScript's `parseInt(text)`: an optional sign and leading digits after white space.
+fn js_parse_int(text: &str) -> Option<i64> {
+    let text = text.trim_start();
+    let (sign, digits) = match text.strip_prefix('-') {
+        Some(rest) => (-1, rest),
+        None => (1, text.strip_prefix('+').unwrap_or(text)),
+    };
+    let digits: String = digits.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse::<i64>().ok().map(|n| sign * n)
 }
 
 /// JavaScript truthiness, which mountebank's `a || b` defaults rely on.

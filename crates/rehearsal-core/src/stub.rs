@@ -70,24 +70,47 @@ impl Stub {
             errors.extend(javascript.then(|| refuse("JavaScript injection")));
             errors.extend(shell.then(|| refuse("Shell execution")));
         }
-        let mut sequence = Vec::new();
-        for response_json in responses {
-            if let Some(error) = unsupported_behaviors(response_json) {
-                errors.push(error);
-                continue;
+        let repeats: Vec<usize> = responses
+            .iter()
+            .filter_map(|response| {
+                response::repeat_count(response)
+                    .map_err(|error| errors.push(error))
+                    .ok()
+            })
+            .collect();
+        // As in mountebank, a stub refused for injection or a bad repeat is not dry-run too:
+        // the further errors would only be noise.
+        if !errors.is_empty() {
+            // mountebank's dry run names the stub, as JSON text, for errors that name nothing.
+            let stub_text = Value::String(stub_json.to_string());
+            for error in &mut errors {
+                error.source.get_or_insert_with(|| stub_text.clone());
             }
-            let repeat = response::repeat_count(response_json);
-            let compiled = response::compile(response_json, context.default_response);
-            match (repeat, compiled) {
-                (Ok(repeat), Ok(compiled)) => {
+            return Err(errors);
+        }
+        let mut sequence = Vec::new();
+        for (response_json, repeat) in responses.iter().zip(repeats) {
+            let compiled = match unsupported_behaviors(response_json) {
+                Some(error) => Err(error),
+                None => response::compile(response_json, context.default_response),
+            };
+            match compiled {
+                Ok(compiled) => {
                     let compiled = Arc::new(StubResponse {
                         response: compiled,
                         json: response_json.clone(),
                     });
                     sequence.extend(std::iter::repeat_n(compiled, repeat));
                 }
-                (repeat, compiled) => errors.extend(repeat.err().into_iter().chain(compiled.err())),
+                Err(error) => errors.push(error),
             }
+        }
+        if sequence.is_empty() {
+            // Every response repeats zero times: mountebank then serves an empty `is`.
+            let json = serde_json::json!({"is": {}});
+            let response =
+                response::compile(&json, context.default_response).map_err(|error| vec![error])?;
+            sequence.push(Arc::new(StubResponse { response, json }));
         }
         let predicates = match fields.get("predicates") {
             None | Some(Value::Null) => Vec::new(),

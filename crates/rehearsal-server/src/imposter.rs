@@ -8,7 +8,8 @@ use std::time::Instant;
 use arc_swap::ArcSwap;
 use rehearsal_core::request::HttpParts;
 use rehearsal_core::{
-    ImposterSpec, MbError, PreparedResponse, Protocol, Response, Stub, StubResponse, StubSettings,
+    ErrorCode, ImposterSpec, MbError, PreparedResponse, Protocol, Response, Stub, StubResponse,
+    StubSettings,
 };
 use serde_json::{Map, Value};
 use tokio::task::JoinHandle;
@@ -155,6 +156,10 @@ impl Imposter {
         }
         match (&chosen.response, cors) {
             (Response::Fault(fault), _) => Outcome::Fault(*fault),
+            (Response::Proxy { to }, _) => Outcome::Respond(imposter_error(MbError::new(
+                ErrorCode::InvalidProxy,
+                format!("proxying to {to} is not supported yet by rehearsal"),
+            ))),
             (Response::Is(_), None) => Outcome::RespondShared(chosen),
             (Response::Is(prepared), Some(cors)) => {
                 let mut prepared = prepared.clone();
@@ -214,6 +219,21 @@ impl Imposter {
                 json
             })
             .collect()
+    }
+}
+
+/// How mountebank answers when an imposter fails on a request: 500 with its error JSON.
+fn imposter_error(error: MbError) -> PreparedResponse {
+    PreparedResponse {
+        status: 500,
+        headers: vec![
+            ("content-type".into(), "application/json".into()),
+            ("Connection".into(), "close".into()),
+        ],
+        body: serde_json::json!({ "errors": [error.to_json()] })
+            .to_string()
+            .into_bytes(),
+        closes_connection: true,
     }
 }
 

@@ -132,6 +132,22 @@ fn bad_responses_are_reported_with_what_to_fix() {
         .contains("not a valid HTTP header name"));
     assert!(error(json!({"is": {"headers": {"X": "a\r\nb"}}})).contains("line breaks"));
     assert!(error(json!({"is": {"headers": ["x"]}})).contains("'headers' must be an object"));
+    assert_eq!(
+        error(json!({"proxy": {"to": "http://origin:80/x?y"}})),
+        "proxy.to must not contain a path '/x'"
+    );
+    assert_eq!(error(json!({"proxy": {}})), "Missing to");
+    let proxy = compile(
+        &json!({"proxy": {"to": "http://origin:80/"}}),
+        &DefaultResponse::default(),
+    )
+    .unwrap();
+    assert_eq!(
+        proxy,
+        Response::Proxy {
+            to: "http://origin:80/".into()
+        }
+    );
 }
 
 #[test]
@@ -139,13 +155,18 @@ fn repeat_accepts_positive_integers_and_numeric_strings() {
     assert_eq!(repeat_count(&json!({"is": {}})).unwrap(), 1);
     assert_eq!(repeat_count(&json!({"repeat": 3})).unwrap(), 3);
     assert_eq!(repeat_count(&json!({"repeat": "2"})).unwrap(), 2);
+    assert_eq!(
+        repeat_count(&json!({"repeat": "two"})).unwrap(),
+        0,
+        "mountebank accepts it and never serves it"
+    );
     for bad in [
         json!(0),
         json!(-1),
         json!("0"),
+        json!(" -3"),
         json!(true),
         json!(null),
-        json!("x"),
     ] {
         assert_eq!(
             repeat_count(&json!({ "repeat": bad })).unwrap_err().message,

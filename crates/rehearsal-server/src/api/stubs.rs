@@ -77,14 +77,7 @@ pub async fn add(
     }
     let stub = request.get("stub");
     if stub.is_none() {
-        let hint = if request.get("stubs").is_some() {
-            "; to replace all stubs, PUT {\"stubs\": [...]}"
-        } else {
-            ""
-        };
-        errors.push(MbError::bad_data(format!(
-            "must contain 'stub' field{hint}"
-        )));
+        errors.push(MbError::bad_data("must contain 'stub' field"));
     }
     let (Some(index), Some(stub)) = (index, stub) else {
         return Err(ApiError::from_errors(errors));

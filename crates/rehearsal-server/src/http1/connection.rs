@@ -73,7 +73,8 @@ async fn connection(mut stream: TcpStream, peer: SocketAddr, imposter: Arc<Impos
         let closes = match imposter.respond(parts) {
             Outcome::RespondShared(chosen) => match &chosen.response {
                 Response::Is(prepared) => write(&mut out, prepared, head_only, http10),
-                Response::Fault(fault) => return break_connection(stream, *fault).await,
+                // The imposter shares only `is` responses; anything else ends the connection.
+                Response::Fault(_) | Response::Proxy { .. } => return,
             },
             Outcome::Respond(prepared) => write(&mut out, &prepared, head_only, http10),
             Outcome::Fault(fault) => return break_connection(stream, fault).await,

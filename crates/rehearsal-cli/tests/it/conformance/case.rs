@@ -1,0 +1,340 @@
+//! The case file format (see `conformance/README.md`): parsing a case file, after its port
+//! placeholders have been replaced by the ports the runner chose.
+
+use base64::Engine as _;
+use serde_json::{Map, Value};
+
+/// One case file, parsed.
+pub struct Case {
+    pub args: Vec<String>,
+    pub rehearsal_only: Option<String>,
+    pub steps: Vec<Step>,
+}
+
+/// Where a step's request goes.
+pub enum Target {
+    /// The control API of the server under test.
+    Api,
+    /// An imposter port.
+    Imposter(u16),
+}
+
+pub struct Step {
+    pub note: Option<String>,
+    pub target: Target,
+    pub request: Request,
+    /// `None` only while blessing: the runner then writes what it got.
+    pub expect: Option<Expect>,
+}
+
+pub struct Request {
+    pub method: String,
+    pub path: String,
+    /// Header lines exactly as they go on the wire, in order, with their case.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+    /// True when the body came from `json`, so the runner adds a JSON Content-Type.
+    pub is_json: bool,
+}
+
+pub struct Expect {
+    pub status: u16,
+    /// Header name (case-insensitive) and expected value pattern(s).
+    pub headers: Vec<(String, HeaderExpect)>,
+    pub absent_headers: Vec<String>,
+    /// The exact header lines, in order and with their case (`Name: value` patterns).
+    pub raw_headers: Option<Vec<String>>,
+    pub body: BodyExpect,
+}
+
+pub enum HeaderExpect {
+    /// All occurrences, joined with ", ", match this pattern.
+    One(String),
+    /// Exactly these occurrences, in order.
+    Many(Vec<String>),
+}
+
+pub enum BodyExpect {
+    /// The body is not checked.
+    Any,
+    /// Parsed as JSON and compared exactly, key order included.
+    Json(Value),
+    /// Compared as UTF-8 text, with wildcards.
+    Text(String),
+    /// Compared byte for byte.
+    Bytes(Vec<u8>),
+}
+
+/// The placeholders the runner substitutes in a case before parsing it.
+pub struct Ports {
+    pub api: u16,
+    pub imposters: Vec<u16>,
+}
+
+impl Ports {
+    fn lookup(&self, name: &str) -> Option<u16> {
+        if name == "apiPort" {
+            return Some(self.api);
+        }
+        let n: usize = name.strip_prefix("port")?.parse().ok()?;
+        self.imposters.get(n.checked_sub(1)?).copied()
+    }
+}
+
+/// How many `${portN}` placeholders a case file uses (the highest N).
+pub fn port_count(text: &str) -> usize {
+    let mut max = 0;
+    let mut rest = text;
+    while let Some(i) = rest.find("${port") {
+        rest = &rest[i + 6..];
+        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        if rest[digits.len()..].starts_with('}') {
+            max = max.max(digits.parse().unwrap_or(0));
+        }
+    }
+    max
+}
+
+/// Replaces `${apiPort}` and `${portN}`: a string that is exactly one placeholder becomes a
+/// number, so `"port": "${port1}"` is a JSON number; inside longer strings the text is replaced.
+/// Other `${...}` sequences (wildcards, mountebank's own copy tokens) are left alone.
+pub fn substitute(value: &Value, ports: &Ports) -> Value {
+    match value {
+        Value::String(s) => {
+            if let Some(name) = s.strip_prefix("${").and_then(|r| r.strip_suffix('}')) {
+                if let Some(port) = ports.lookup(name) {
+                    return Value::from(port);
+                }
+            }
+            Value::String(substitute_text(s, ports))
+        }
+        Value::Array(items) => Value::Array(items.iter().map(|v| substitute(v, ports)).collect()),
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| (substitute_text(k, ports), substitute(v, ports)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+fn substitute_text(s: &str, ports: &Ports) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find("${") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 2..];
+        match after.find('}') {
+            Some(j) => match ports.lookup(&after[..j]) {
+                Some(port) => {
+                    out.push_str(&port.to_string());
+                    rest = &after[j + 1..];
+                }
+                None => {
+                    out.push_str("${");
+                    rest = after;
+                }
+            },
+            None => {
+                out.push_str("${");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Parses a case whose placeholders have already been substituted.
+pub fn parse(value: &Value) -> Result<Case, String> {
+    let obj = object(value, "case")?;
+    check_keys(
+        obj,
+        "case",
+        &["description", "args", "rehearsalOnly", "steps"],
+    )?;
+    if !matches!(obj.get("description"), Some(Value::String(_))) {
+        return Err("case: `description` (a string) is required".into());
+    }
+    let args = match obj.get("args") {
+        None => Vec::new(),
+        Some(v) => strings(v, "args")?,
+    };
+    let rehearsal_only = match obj.get("rehearsalOnly") {
+        None => None,
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(_) => return Err("case: `rehearsalOnly` must be a string saying why".into()),
+    };
+    let steps = match obj.get("steps") {
+        Some(Value::Array(steps)) if !steps.is_empty() => steps
+            .iter()
+            .enumerate()
+            .map(|(i, s)| parse_step(s).map_err(|e| format!("step {}: {e}", i + 1)))
+            .collect::<Result<_, _>>()?,
+        _ => return Err("case: `steps` must be a non-empty array".into()),
+    };
+    Ok(Case {
+        args,
+        rehearsal_only,
+        steps,
+    })
+}
+
+fn parse_step(value: &Value) -> Result<Step, String> {
+    let obj = object(value, "step")?;
+    check_keys(obj, "step", &["note", "api", "http", "expect"])?;
+    let note = obj.get("note").and_then(Value::as_str).map(str::to_owned);
+    let (target, request) = match (obj.get("api"), obj.get("http")) {
+        (Some(r), None) => (Target::Api, r),
+        (None, Some(r)) => {
+            let port = r
+                .get("port")
+                .and_then(Value::as_u64)
+                .and_then(|p| u16::try_from(p).ok())
+                .ok_or("`http.port` must be a port number or a ${portN} placeholder")?;
+            (Target::Imposter(port), r)
+        }
+        _ => return Err("a step has exactly one of `api` or `http`".into()),
+    };
+    let request = parse_request(request, matches!(target, Target::Imposter(_)))?;
+    let expect = obj.get("expect").map(parse_expect).transpose()?;
+    Ok(Step {
+        note,
+        target,
+        request,
+        expect,
+    })
+}
+
+fn parse_request(value: &Value, imposter: bool) -> Result<Request, String> {
+    let obj = object(value, "request")?;
+    let mut allowed = vec!["method", "path", "headers", "json", "text", "base64"];
+    if imposter {
+        allowed.push("port");
+    }
+    check_keys(obj, "request", &allowed)?;
+    let method = obj.get("method").and_then(Value::as_str).unwrap_or("GET");
+    let path = obj.get("path").and_then(Value::as_str).unwrap_or("/");
+    let headers = match obj.get("headers") {
+        None => Vec::new(),
+        Some(v) => strings(v, "headers")?
+            .iter()
+            .map(|line| split_header(line))
+            .collect::<Result<_, _>>()?,
+    };
+    let (body, is_json) = match (obj.get("json"), obj.get("text"), obj.get("base64")) {
+        (None, None, None) => (Vec::new(), false),
+        (Some(json), None, None) => (
+            serde_json::to_vec_pretty(json).map_err(|e| e.to_string())?,
+            true,
+        ),
+        (None, Some(Value::String(text)), None) => (text.clone().into_bytes(), false),
+        (None, None, Some(Value::String(b64))) => (decode_base64(b64)?, false),
+        _ => return Err("a request has at most one of `json`, `text` (string), `base64`".into()),
+    };
+    Ok(Request {
+        method: method.to_owned(),
+        path: path.to_owned(),
+        headers,
+        body,
+        is_json,
+    })
+}
+
+fn parse_expect(value: &Value) -> Result<Expect, String> {
+    let obj = object(value, "expect")?;
+    check_keys(
+        obj,
+        "expect",
+        &[
+            "status",
+            "headers",
+            "absentHeaders",
+            "rawHeaders",
+            "json",
+            "text",
+            "base64",
+        ],
+    )?;
+    let status = obj
+        .get("status")
+        .and_then(Value::as_u64)
+        .and_then(|s| u16::try_from(s).ok())
+        .ok_or("expect: `status` (a number) is required")?;
+    let headers = match obj.get("headers") {
+        None => Vec::new(),
+        Some(Value::Object(map)) => map
+            .iter()
+            .map(|(name, v)| {
+                let expect = match v {
+                    Value::String(s) => HeaderExpect::One(s.clone()),
+                    Value::Array(_) => HeaderExpect::Many(strings(v, "expect.headers")?),
+                    _ => return Err(format!("expect.headers.{name}: a string or an array")),
+                };
+                Ok((name.clone(), expect))
+            })
+            .collect::<Result<_, String>>()?,
+        Some(_) => return Err("expect.headers must be an object".into()),
+    };
+    let absent_headers = match obj.get("absentHeaders") {
+        None => Vec::new(),
+        Some(v) => strings(v, "absentHeaders")?,
+    };
+    let raw_headers = obj
+        .get("rawHeaders")
+        .map(|v| strings(v, "rawHeaders"))
+        .transpose()?;
+    let body = match (obj.get("json"), obj.get("text"), obj.get("base64")) {
+        (None, None, None) => BodyExpect::Any,
+        (Some(json), None, None) => BodyExpect::Json(json.clone()),
+        (None, Some(Value::String(text)), None) => BodyExpect::Text(text.clone()),
+        (None, None, Some(Value::String(b64))) => BodyExpect::Bytes(decode_base64(b64)?),
+        _ => return Err("expect has at most one of `json`, `text` (string), `base64`".into()),
+    };
+    Ok(Expect {
+        status,
+        headers,
+        absent_headers,
+        raw_headers,
+        body,
+    })
+}
+
+pub fn decode_base64(text: &str) -> Result<Vec<u8>, String> {
+    base64::engine::general_purpose::STANDARD
+        .decode(text)
+        .map_err(|e| format!("bad base64: {e}"))
+}
+
+fn split_header(line: &str) -> Result<(String, String), String> {
+    let (name, value) = line
+        .split_once(':')
+        .ok_or_else(|| format!("header line {line:?} is not `Name: value`"))?;
+    Ok((name.to_owned(), value.trim_start().to_owned()))
+}
+
+fn object<'a>(value: &'a Value, what: &str) -> Result<&'a Map<String, Value>, String> {
+    value
+        .as_object()
+        .ok_or_else(|| format!("{what} must be an object"))
+}
+
+fn strings(value: &Value, what: &str) -> Result<Vec<String>, String> {
+    value
+        .as_array()
+        .and_then(|items| {
+            items
+                .iter()
+                .map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
+        .ok_or_else(|| format!("`{what}` must be an array of strings"))
+}
+
+/// Unknown keys are errors, so a typo in a case file cannot silently weaken it.
+fn check_keys(obj: &Map<String, Value>, what: &str, allowed: &[&str]) -> Result<(), String> {
+    match obj.keys().find(|k| !allowed.contains(&k.as_str())) {
+        Some(k) => Err(format!("{what}: unknown key `{k}` (allowed: {allowed:?})")),
+        None => Ok(()),
+    }
+}
