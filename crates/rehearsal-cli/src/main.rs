@@ -1,5 +1,51 @@
-//! The `rehearsal` binary (also `mb`). PLACEHOLDER; the CLI is being written.
+//! The `rehearsal` binary, which also answers as mountebank's `mb` (through a symlink or a copy).
+//!
+//! Thin glue: parse (`args`), resolve with the rcfile (`config`), run a command (`commands`).
+//! Exit codes: 0 success; 1 the command failed (message on stderr); 2 invalid command line.
 
-fn main() {
-    println!("rehearsal {}", env!("CARGO_PKG_VERSION"));
+mod args;
+mod commands;
+mod config;
+mod logging;
+mod pidfile;
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use crate::commands::start::Launch;
+use crate::config::Invocation;
+
+fn main() -> ExitCode {
+    let cli = match args::parse(std::env::args_os().collect()) {
+        Ok(cli) => cli,
+        Err(e) => {
+            // Help and version are "errors" with exit code 0.
+            let _ = e.print();
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
+        }
+    };
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run(cli: args::Cli) -> anyhow::Result<()> {
+    let rc = match config::rcfile_path(&cli) {
+        Some(path) => config::read_rcfile(Path::new(path))?,
+        None => config::RcFile::new(),
+    };
+    let resolved = config::resolve(cli, &rc)?;
+    for warning in &resolved.warnings {
+        eprintln!("warning: {warning}");
+    }
+    match resolved.invocation {
+        Invocation::Start(config) => commands::start::run(config, Launch::Fresh),
+        Invocation::Restart(config) => commands::restart::run(config),
+        Invocation::Stop(config) => commands::stop::run(&config).map(|_| ()),
+        Invocation::NotYet(command) => commands::not_yet::run(command),
+    }
 }

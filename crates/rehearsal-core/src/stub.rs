@@ -81,11 +81,6 @@ impl Stub {
         // As in mountebank, a stub refused for injection or a bad repeat is not dry-run too:
         // the further errors would only be noise.
         if !errors.is_empty() {
-            // mountebank's dry run names the stub, as JSON text, for errors that name nothing.
-            let stub_text = Value::String(stub_json.to_string());
-            for error in &mut errors {
-                error.source.get_or_insert_with(|| stub_text.clone());
-            }
             return Err(errors);
         }
         let mut sequence = Vec::new();
@@ -130,6 +125,11 @@ impl Stub {
             }
         };
         if !errors.is_empty() {
+            // mountebank's dry run names the stub, as JSON text, for errors that name nothing.
+            let stub_text = Value::String(stub_json.to_string());
+            for error in &mut errors {
+                error.source.get_or_insert_with(|| stub_text.clone());
+            }
             return Err(errors);
         }
         Ok(Stub {

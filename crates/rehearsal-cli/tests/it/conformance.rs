@@ -82,7 +82,7 @@ fn corpus() {
             Outcome::Pass => passed += 1,
             Outcome::Skip(why) => {
                 skipped += 1;
-                eprintln!("skipped {name}: rehearsalOnly: {why}");
+                eprintln!("skipped {name}: {why}");
             }
             Outcome::Fail(report) => failures.push(format!("FAIL {name}\n{report}")),
         }
@@ -146,7 +146,10 @@ fn run_case(file: &Path, subject: &Subject, bless: bool) -> Outcome {
         Err(e) => return Outcome::Fail(format!("  bad case file: {e}")),
     };
     if let (Some(why), Subject::Mountebank(_)) = (&case.rehearsal_only, subject) {
-        return Outcome::Skip(why.clone());
+        return Outcome::Skip(format!("rehearsalOnly: {why}"));
+    }
+    if let (Some(why), Subject::Rehearsal) = (&case.pending, subject) {
+        return Outcome::Skip(format!("pending: {why}"));
     }
     let server = match Server::start(subject.program(), ports.api, &case.args) {
         Ok(server) => server,
@@ -393,7 +396,10 @@ fn canonical_order(case: &mut Value) {
             *map = sorted;
         }
     }
-    reorder(case, &["description", "args", "rehearsalOnly", "steps"]);
+    reorder(
+        case,
+        &["description", "args", "rehearsalOnly", "pending", "steps"],
+    );
     if let Some(steps) = case.get_mut("steps").and_then(Value::as_array_mut) {
         for step in steps {
             reorder(step, &["note", "api", "http", "expect"]);

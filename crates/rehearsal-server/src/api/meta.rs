@@ -27,13 +27,20 @@ pub async fn config(State(state): State<Arc<AppState>>) -> Response {
     let cwd = std::env::current_dir()
         .map(|dir| dir.display().to_string())
         .unwrap_or_default();
+    let rss = resident_set_bytes();
+    // mountebank's keys, kept so clients that read them find them: there is no Node.js, so
+    // `nodeVersion` is null, and a native process has no separate JS heap, so the heap figures
+    // are the resident set.
     reply::json(&json!({
         "version": state.config.version,
         "options": state.config.options_json,
         "process": {
+            "nodeVersion": null,
             "architecture": std::env::consts::ARCH,
             "platform": std::env::consts::OS,
-            "rss": resident_set_bytes(),
+            "rss": rss,
+            "heapTotal": rss,
+            "heapUsed": rss,
             "uptime": state.started.elapsed().as_secs_f64(),
             "cwd": cwd
         }

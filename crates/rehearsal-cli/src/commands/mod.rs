@@ -1,0 +1,6 @@
+//! One module per command; `main.rs` dispatches to them.
+
+pub mod not_yet;
+pub mod restart;
+pub mod start;
+pub mod stop;

@@ -1,0 +1,164 @@
+//! `start`: run the server until SIGINT or SIGTERM.
+//!
+//! The order of events is the contract test suites rely on: signal handlers are installed
+//! first, then the API listens, then the pidfile is written (readiness); a signal shuts the
+//! server down, removes the pidfile (the suites wait for it to go) and exits 0.
+
+use std::error::Error as _;
+use std::io::ErrorKind;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use rehearsal_server::{Server, StartError};
+use serde_json::json;
+use tokio::signal::unix::{signal, Signal, SignalKind};
+use tracing::{debug, info, warn};
+
+use crate::config::StartConfig;
+use crate::{logging, pidfile};
+
+/// rehearsal's version, reported in the startup line and by `GET /config`.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// How long to wait for the server to close its imposters before exiting anyway: mbtest waits
+/// for the process with no timeout, so a shutdown must never hang.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(3);
+
+/// How long a `restart` retries binding a port the old server has not released yet.
+const REBIND_PATIENCE: Duration = Duration::from_secs(3);
+
+/// Whether another server may still be letting go of the API port.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Launch {
+    Fresh,
+    /// Right after `stop` in a `restart`: retry the bind while the port is still in use.
+    AfterStop,
+}
+
+/// Runs the server on a multi-threaded runtime until a signal ends it.
+pub fn run(config: StartConfig, launch: Launch) -> anyhow::Result<()> {
+    logging::init(&config.log)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let result = runtime.block_on(serve(config, launch));
+    // Tasks that ignore cancellation must not keep the process alive after shutdown.
+    runtime.shutdown_timeout(Duration::from_millis(500));
+    result
+}
+
+async fn serve(config: StartConfig, launch: Launch) -> anyhow::Result<()> {
+    // Before the pidfile exists, so that a signal sent as soon as it appears is always handled.
+    let mut signals = Signals::install()?;
+    let server = tokio::select! {
+        server = start_server(&config, launch) => server?,
+        name = signals.next() => {
+            debug!("[mb:{}] {name} received while starting; exiting", config.port);
+            return Ok(());
+        }
+    };
+    let port = server.local_addr().port();
+    let scope = format!("[mb:{port}]");
+    let host = config.host.as_deref().unwrap_or("localhost");
+
+    if config.allow_injection {
+        warn!("{scope} Running with --allowInjection set. See http://{host}:{port}/docs/security for security info");
+    }
+    if let Err(e) = pidfile::write(&config.pidfile) {
+        server.shutdown().await;
+        return Err(e);
+    }
+    info!(
+        "{scope} rehearsal v{VERSION} (mountebank 2.9 compatible) now taking orders - point your browser to http://{host}:{port}/ for help"
+    );
+    debug!(
+        "{scope} config: {}",
+        json!({ "options": config.options_json })
+    );
+
+    let name = signals.next().await;
+    debug!("{scope} {name} received, shutting down");
+    tokio::select! {
+        () = server.shutdown() => {}
+        again = signals.next() => {
+            warn!("{scope} {again} received during shutdown; exiting without waiting for imposters to close");
+        }
+        () = tokio::time::sleep(SHUTDOWN_GRACE) => {
+            warn!("{scope} imposters did not close within {SHUTDOWN_GRACE:?}; exiting anyway");
+        }
+    }
+    pidfile::remove_if_ours(&config.pidfile);
+    info!("{scope} Adios - see you soon?");
+    Ok(())
+}
+
+/// Starts the server, retrying a busy port for a while after `stop` in a `restart`.
+async fn start_server(config: &StartConfig, launch: Launch) -> anyhow::Result<Server> {
+    let server_config = config.server_config(VERSION);
+    let deadline = Instant::now() + REBIND_PATIENCE;
+    loop {
+        match Server::start(server_config.clone()).await {
+            Ok(server) => return Ok(server),
+            Err(e)
+                if launch == Launch::AfterStop
+                    && is_addr_in_use(&e)
+                    && Instant::now() < deadline =>
+            {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            Err(e) => {
+                let hint = if is_addr_in_use(&e) {
+                    format!(
+                        "; is another server running? Stop it (`mb stop --pidfile {}`) or choose another --port",
+                        config.pidfile.display()
+                    )
+                } else {
+                    String::new()
+                };
+                return Err(anyhow::Error::new(e).context(format!(
+                    "cannot start the server on port {}{hint}",
+                    config.port
+                )));
+            }
+        }
+    }
+}
+
+/// Looks through the error's causes rather than its variants, so that new `StartError`
+/// variants wrapping an IO error are recognised too.
+fn is_addr_in_use(error: &StartError) -> bool {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = error.source();
+    while let Some(e) = cause {
+        if let Some(io) = e.downcast_ref::<std::io::Error>() {
+            if io.kind() == ErrorKind::AddrInUse {
+                return true;
+            }
+        }
+        cause = e.source();
+    }
+    false
+}
+
+/// SIGINT (mountepy, Ctrl-C) and SIGTERM (`mb stop`, mbtest), which both mean "shut down".
+struct Signals {
+    interrupt: Signal,
+    terminate: Signal,
+}
+
+impl Signals {
+    fn install() -> anyhow::Result<Signals> {
+        Ok(Signals {
+            interrupt: signal(SignalKind::interrupt()).context("cannot handle SIGINT")?,
+            terminate: signal(SignalKind::terminate()).context("cannot handle SIGTERM")?,
+        })
+    }
+
+    /// Waits for the next signal and names it.
+    async fn next(&mut self) -> &'static str {
+        tokio::select! {
+            _ = self.interrupt.recv() => "SIGINT",
+            _ = self.terminate.recv() => "SIGTERM",
+        }
+    }
+}

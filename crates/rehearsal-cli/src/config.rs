@@ -1,0 +1,461 @@
+//! Resolution of the low-level command line (`args.rs`) and the rcfile into what each command
+//! needs: defaults applied, command-line options over rcfile options over defaults, the
+//! `ServerConfig` and the `options` object that `GET /config` shows.
+//!
+//! Resolution is pure: reading the rcfile is the caller's job ([`read_rcfile`]), and warnings are
+//! returned as data so that tests can check them.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+use rehearsal_server::ServerConfig;
+use serde_json::{json, Map, Value};
+
+use crate::args::{Cli, Command, LogLevel, StartArgs, StopArgs, UnknownOption};
+
+/// mountebank's defaults, which rehearsal keeps so that scripts find the same files.
+pub const DEFAULT_PORT: u16 = 2525;
+pub const DEFAULT_PIDFILE: &str = "mb.pid";
+pub const DEFAULT_LOGFILE: &str = "mb.log";
+
+/// What to run, fully resolved.
+#[derive(Debug)]
+pub enum Invocation {
+    Start(StartConfig),
+    Stop(StopConfig),
+    Restart(StartConfig),
+    /// `save` or `replay`, named, which are not implemented yet.
+    NotYet(&'static str),
+}
+
+/// Everything `start` needs.
+#[derive(Debug, Clone)]
+pub struct StartConfig {
+    pub port: u16,
+    pub host: Option<String>,
+    pub pidfile: PathBuf,
+    pub log: LogConfig,
+    pub allow_injection: bool,
+    pub local_only: bool,
+    pub ip_whitelist: Vec<String>,
+    pub mock: bool,
+    pub debug: bool,
+    pub api_key: Option<String>,
+    /// The options as mountebank shows them under `GET /config`'s `options`.
+    pub options_json: Value,
+}
+
+/// Where log lines go.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LogConfig {
+    pub level: LogLevel,
+    /// The JSON-lines file; `None` with `--nologfile`.
+    pub file: Option<PathBuf>,
+}
+
+/// Everything `stop` needs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StopConfig {
+    pub pidfile: PathBuf,
+}
+
+/// The rcfile's options, a JSON object keyed by mountebank's option names.
+pub type RcFile = Map<String, Value>;
+
+/// A resolved invocation and the warnings to print before running it.
+#[derive(Debug)]
+pub struct Resolved {
+    pub invocation: Invocation,
+    pub warnings: Vec<String>,
+}
+
+impl StartConfig {
+    /// The server's view of this configuration.
+    pub fn server_config(&self, version: &str) -> ServerConfig {
+        ServerConfig {
+            port: self.port,
+            host: self.host.clone(),
+            allow_injection: self.allow_injection,
+            mock: self.mock,
+            debug: self.debug,
+            local_only: self.local_only,
+            ip_whitelist: self.ip_whitelist.clone(),
+            api_key: self.api_key.clone(),
+            log_file: self.log.file.clone(),
+            options_json: self.options_json.clone(),
+            version: version.to_owned(),
+            // Options mountebank does not have keep the server's defaults.
+            ..ServerConfig::default()
+        }
+    }
+}
+
+/// The rcfile named on the command line, if any; it applies to every command.
+pub fn rcfile_path(cli: &Cli) -> Option<&str> {
+    match &cli.command {
+        None => cli.start.rcfile.as_deref(),
+        Some(Command::Start(a) | Command::Restart(a)) => a.rcfile.as_deref(),
+        Some(Command::Stop(a)) => a.rcfile.as_deref(),
+        Some(Command::Save(a)) => a.rcfile.as_deref(),
+        Some(Command::Replay(a)) => a.rcfile.as_deref(),
+    }
+}
+
+/// Reads an rcfile. Unlike mountebank, which prints an error and carries on without it, a
+/// missing or malformed rcfile is an error: running with options other than the ones asked for
+/// fails later and more confusingly.
+pub fn read_rcfile(path: &Path) -> anyhow::Result<RcFile> {
+    let text = fs::read_to_string(path)
+        .with_context(|| format!("cannot read rcfile {}", path.display()))?;
+    let value: Value = serde_json::from_str(&text).with_context(|| {
+        format!(
+            "cannot parse rcfile {} as JSON; it must be an object of options such as {{\"port\": 3000}}",
+            path.display()
+        )
+    })?;
+    match value {
+        Value::Object(map) => Ok(map),
+        _ => bail!(
+            "rcfile {} must hold a JSON object of options such as {{\"port\": 3000}}",
+            path.display()
+        ),
+    }
+}
+
+/// Resolves the command line and the rcfile into an invocation.
+pub fn resolve(cli: Cli, rc: &RcFile) -> anyhow::Result<Resolved> {
+    let mut warnings = Vec::new();
+    for UnknownOption { name, .. } in &cli.unknown {
+        let dashes = if name.chars().count() == 1 { "-" } else { "--" };
+        warnings.push(format!(
+            "unknown option {dashes}{name}: accepted but unused (mountebank hands unknown options to \
+             its formatter; rehearsal has no formatters yet)"
+        ));
+    }
+    let invocation = match cli.command {
+        None | Some(Command::Start(_)) | Some(Command::Restart(_)) => {
+            let restart = matches!(cli.command, Some(Command::Restart(_)));
+            let args = match cli.command {
+                Some(Command::Start(a) | Command::Restart(a)) => a,
+                _ => cli.start,
+            };
+            let config = resolve_start(&args, &cli.unknown, rc, &mut warnings)?;
+            if restart {
+                Invocation::Restart(config)
+            } else {
+                Invocation::Start(config)
+            }
+        }
+        Some(Command::Stop(args)) => Invocation::Stop(resolve_stop(&args, rc)?),
+        Some(Command::Save(_)) => Invocation::NotYet("save"),
+        Some(Command::Replay(_)) => Invocation::NotYet("replay"),
+    };
+    Ok(Resolved {
+        invocation,
+        warnings,
+    })
+}
+
+fn resolve_stop(args: &StopArgs, rc: &RcFile) -> anyhow::Result<StopConfig> {
+    let pidfile = pick(
+        args.pidfile.clone(),
+        rc_string(rc, "pidfile")?,
+        DEFAULT_PIDFILE.into(),
+    );
+    Ok(StopConfig {
+        pidfile: pidfile.into(),
+    })
+}
+
+/// The rcfile keys `start` understands; any other key is passed through like an unknown option.
+const START_KEYS: &[&str] = &[
+    "port",
+    "host",
+    "pidfile",
+    "logfile",
+    "nologfile",
+    "loglevel",
+    "allowInjection",
+    "localOnly",
+    "ipWhitelist",
+    "mock",
+    "debug",
+    "origin",
+    "apikey",
+    "rcfile",
+];
+
+/// Options a later release implements: accepted with a warning.
+const LATER_KEYS: &[&str] = &[
+    "configfile",
+    "noParse",
+    "datadir",
+    "formatter",
+    "protofile",
+    "log",
+    "impostersRepository",
+];
+
+fn resolve_start(
+    args: &StartArgs,
+    unknown: &[UnknownOption],
+    rc: &RcFile,
+    warnings: &mut Vec<String>,
+) -> anyhow::Result<StartConfig> {
+    let port = match args.port {
+        Some(p) => p,
+        None => rc_port(rc)?.unwrap_or(DEFAULT_PORT),
+    };
+    let host = args.host.clone().or(rc_string(rc, "host")?);
+    let pidfile = pick(
+        args.pidfile.clone(),
+        rc_string(rc, "pidfile")?,
+        DEFAULT_PIDFILE.into(),
+    );
+    let logfile = pick(
+        args.logfile.clone(),
+        rc_string(rc, "logfile")?,
+        DEFAULT_LOGFILE.into(),
+    );
+    let nologfile = flag(args.nologfile, rc, "nologfile")?;
+    let level = match args.loglevel {
+        Some(l) => l,
+        None => match rc_string(rc, "loglevel")? {
+            Some(text) => parse_level(&text)?,
+            None => LogLevel::Info,
+        },
+    };
+    let allow_injection = flag(args.allow_injection, rc, "allowInjection")?;
+    let local_only = flag(args.local_only, rc, "localOnly")?;
+    let mock = flag(args.mock, rc, "mock")?;
+    let debug = flag(args.debug, rc, "debug")?;
+    let ip_whitelist = match &args.ip_whitelist {
+        Some(text) => split_whitelist(text),
+        None => rc_whitelist(rc)?.unwrap_or_else(|| vec!["*".to_owned()]),
+    };
+    let api_key = args.apikey.clone().or(rc_string(rc, "apikey")?);
+    let origin = match &args.origin {
+        Some(o) => Some(o.clone()),
+        None => rc_origin(rc)?,
+    };
+
+    let later = &args.later;
+    let later_given: Vec<(&str, Value)> = [
+        ("configfile", later.configfile.clone().map(Value::String)),
+        ("noParse", later.no_parse.then_some(Value::Bool(true))),
+        ("datadir", later.datadir.clone().map(Value::String)),
+        ("formatter", later.formatter.clone().map(Value::String)),
+        ("protofile", later.protofile.clone().map(Value::String)),
+        ("log", later.log.clone().map(Value::String)),
+        (
+            "impostersRepository",
+            later.imposters_repository.clone().map(Value::String),
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| v.map(|v| (k, v)))
+    .chain(
+        LATER_KEYS
+            .iter()
+            .filter_map(|k| rc.get(*k).map(|v| (*k, v.clone()))),
+    )
+    .collect();
+    let mut warned = Vec::new();
+    for (key, _) in &later_given {
+        if !warned.contains(key) {
+            warned.push(*key);
+            warnings.push(format!(
+                "--{key} is not implemented by rehearsal yet; it is accepted and ignored"
+            ));
+        }
+    }
+    let rc_extras: Vec<(&String, &Value)> = rc
+        .iter()
+        .filter(|(k, _)| !START_KEYS.contains(&k.as_str()) && !LATER_KEYS.contains(&k.as_str()))
+        .filter(|(k, _)| !unknown.iter().any(|u| &u.name == *k))
+        .collect();
+    for (key, _) in &rc_extras {
+        warnings.push(format!(
+            "unknown rcfile option {key:?}: accepted and shown in GET /config, but nothing in rehearsal uses it"
+        ));
+    }
+
+    let log = LogConfig {
+        level,
+        file: (!nologfile).then(|| PathBuf::from(&logfile)),
+    };
+
+    // The same keys, in the same order, as mountebank 2.9.1 shows for a start without options;
+    // options a later release implements keep mountebank's defaults so the shape is unchanged.
+    let mut options = Map::new();
+    options.insert("port".into(), json!(port));
+    if let Some(h) = &host {
+        options.insert("host".into(), json!(h));
+    }
+    // The order of mountebank 2.9.1's `GET /config` for `mb start --port N` (see
+    // conformance/api/config.json); `mock` is shown only when set, as mountebank does.
+    let later_value = |key: &str| {
+        later_given
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| v.clone())
+    };
+    options.insert(
+        "noParse".into(),
+        later_value("noParse").unwrap_or(json!(false)),
+    );
+    options.insert(
+        "formatter".into(),
+        later_value("formatter").unwrap_or(json!("mountebank-formatters")),
+    );
+    options.insert("pidfile".into(), json!(pidfile));
+    if let Some(rcfile) = &args.rcfile {
+        options.insert("rcfile".into(), json!(rcfile));
+    }
+    for key in ["configfile", "datadir", "impostersRepository"] {
+        if let Some(v) = later_value(key) {
+            options.insert(key.into(), v);
+        }
+    }
+    options.insert("allowInjection".into(), json!(allow_injection));
+    options.insert("localOnly".into(), json!(local_only));
+    options.insert("ipWhitelist".into(), json!(ip_whitelist));
+    if mock {
+        options.insert("mock".into(), json!(true));
+    }
+    options.insert("debug".into(), json!(debug));
+    options.insert(
+        "protofile".into(),
+        later_value("protofile").unwrap_or(json!("protocols.json")),
+    );
+    options.insert(
+        "origin".into(),
+        origin.as_ref().map_or(json!(false), |o| json!(o)),
+    );
+    options.insert("apikey".into(), json!(api_key));
+    let mut transports = Map::new();
+    transports.insert(
+        "console".into(),
+        json!({"colorize": true, "format": "%level: %message"}),
+    );
+    if let Some(file) = &log.file {
+        transports.insert(
+            "file".into(),
+            json!({"path": file.to_string_lossy(), "format": "json"}),
+        );
+    }
+    options.insert(
+        "log".into(),
+        json!({"level": level.as_str(), "transports": transports}),
+    );
+    for u in unknown {
+        options.insert(u.name.clone(), u.value.clone());
+    }
+    for (k, v) in rc_extras {
+        options.insert(k.clone(), v.clone());
+    }
+
+    Ok(StartConfig {
+        port,
+        host,
+        pidfile: pidfile.into(),
+        log,
+        allow_injection,
+        local_only,
+        ip_whitelist,
+        mock,
+        debug,
+        api_key,
+        options_json: Value::Object(options),
+    })
+}
+
+/// Command line, else rcfile, else default.
+fn pick(cli: Option<String>, rc: Option<String>, default: String) -> String {
+    cli.or(rc).unwrap_or(default)
+}
+
+/// A flag is on if given on the command line; otherwise the rcfile decides.
+fn flag(cli: bool, rc: &RcFile, key: &str) -> anyhow::Result<bool> {
+    if cli {
+        return Ok(true);
+    }
+    match rc.get(key) {
+        None | Some(Value::Null) => Ok(false),
+        Some(Value::Bool(b)) => Ok(*b),
+        Some(Value::String(s)) if s == "true" || s == "false" => Ok(s == "true"),
+        Some(other) => bail!("rcfile option {key:?} must be true or false, not {other}"),
+    }
+}
+
+fn rc_string(rc: &RcFile, key: &str) -> anyhow::Result<Option<String>> {
+    match rc.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(Value::Number(n)) => Ok(Some(n.to_string())),
+        Some(other) => bail!("rcfile option {key:?} must be a string, not {other}"),
+    }
+}
+
+fn rc_port(rc: &RcFile) -> anyhow::Result<Option<u16>> {
+    let bad = |v: &Value| {
+        anyhow::anyhow!("rcfile option \"port\" must be a port number (0-65535), not {v}")
+    };
+    match rc.get("port") {
+        None | Some(Value::Null) => Ok(None),
+        Some(v @ Value::Number(n)) => n
+            .as_u64()
+            .and_then(|n| u16::try_from(n).ok())
+            .map(Some)
+            .ok_or_else(|| bad(v)),
+        Some(v @ Value::String(s)) => s.parse().map(Some).map_err(|_| bad(v)),
+        Some(v) => Err(bad(v)),
+    }
+}
+
+fn rc_whitelist(rc: &RcFile) -> anyhow::Result<Option<Vec<String>>> {
+    match rc.get("ipWhitelist") {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(split_whitelist(s))),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|i| match i {
+                Value::String(s) => Ok(s.clone()),
+                other => bail!("rcfile option \"ipWhitelist\" must list strings, not {other}"),
+            })
+            .collect::<anyhow::Result<Vec<_>>>()
+            .map(Some),
+        Some(other) => bail!(
+            "rcfile option \"ipWhitelist\" must be a pipe-delimited string or a list, not {other}"
+        ),
+    }
+}
+
+/// mountebank's `origin` defaults to `false`, meaning no CORS origin.
+fn rc_origin(rc: &RcFile) -> anyhow::Result<Option<String>> {
+    match rc.get("origin") {
+        None | Some(Value::Null) | Some(Value::Bool(false)) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(other) => bail!("rcfile option \"origin\" must be a string or false, not {other}"),
+    }
+}
+
+fn parse_level(text: &str) -> anyhow::Result<LogLevel> {
+    match text {
+        "debug" => Ok(LogLevel::Debug),
+        "info" => Ok(LogLevel::Info),
+        "warn" => Ok(LogLevel::Warn),
+        "error" => Ok(LogLevel::Error),
+        other => {
+            bail!("rcfile option \"loglevel\" must be debug, info, warn or error, not {other:?}")
+        }
+    }
+}
+
+fn split_whitelist(text: &str) -> Vec<String> {
+    text.split('|').map(str::to_owned).collect()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,269 @@
+//! Unit tests of resolution: defaults, rcfile precedence, warnings and the `GET /config` options.
+
+use std::ffi::OsString;
+
+use serde_json::{json, Value};
+
+use super::*;
+use crate::args;
+
+/// Resolves a command line (without `argv[0]`) against an rcfile given as JSON.
+fn check(argv: &[&str], rc: Value) -> Resolved {
+    let argv = std::iter::once("mb")
+        .chain(argv.iter().copied())
+        .map(OsString::from)
+        .collect();
+    let cli = args::parse(argv).expect("command line parses");
+    let Value::Object(rc) = rc else {
+        panic!("rcfile must be an object")
+    };
+    resolve(cli, &rc).expect("resolves")
+}
+
+fn start(argv: &[&str], rc: Value) -> StartConfig {
+    match check(argv, rc).invocation {
+        Invocation::Start(c) | Invocation::Restart(c) => c,
+        other => panic!("expected start, got {other:?}"),
+    }
+}
+
+fn resolve_err(argv: &[&str], rc: Value) -> String {
+    let argv = std::iter::once("mb")
+        .chain(argv.iter().copied())
+        .map(OsString::from)
+        .collect();
+    let cli = args::parse(argv).expect("command line parses");
+    let Value::Object(rc) = rc else {
+        panic!("rcfile must be an object")
+    };
+    format!("{:#}", resolve(cli, &rc).expect_err("should not resolve"))
+}
+
+#[test]
+fn defaults_are_mountebanks() {
+    let c = start(&[], json!({}));
+    assert_eq!(c.port, 2525);
+    assert_eq!(c.host, None);
+    assert_eq!(c.pidfile, PathBuf::from("mb.pid"));
+    assert_eq!(
+        c.log,
+        LogConfig {
+            level: LogLevel::Info,
+            file: Some("mb.log".into())
+        }
+    );
+    assert_eq!(c.ip_whitelist, vec!["*"]);
+    assert!(!c.allow_injection && !c.local_only && !c.mock && !c.debug);
+    assert_eq!(c.api_key, None);
+}
+
+#[test]
+fn options_json_has_mountebanks_shape() {
+    // Captured from `mb --port 2801 --pidfile t.pid --customName x -m` (mountebank 2.9.1),
+    // with the log level left at info.
+    let c = start(
+        &[
+            "--port",
+            "2801",
+            "--pidfile",
+            "t.pid",
+            "--customName",
+            "x",
+            "-m",
+        ],
+        json!({}),
+    );
+    let expected = json!({
+        "port": 2801,
+        "pidfile": "t.pid",
+        "noParse": false,
+        "formatter": "mountebank-formatters",
+        "log": {
+            "level": "info",
+            "transports": {
+                "console": {"colorize": true, "format": "%level: %message"},
+                "file": {"path": "mb.log", "format": "json"}
+            }
+        },
+        "allowInjection": false,
+        "localOnly": false,
+        "ipWhitelist": ["*"],
+        "mock": true,
+        "debug": false,
+        "protofile": "protocols.json",
+        "origin": false,
+        "apikey": null,
+        "customName": "x"
+    });
+    assert_eq!(c.options_json, expected);
+}
+
+#[test]
+fn options_json_shows_given_values() {
+    let c = start(
+        &[
+            "--host",
+            "127.0.0.1",
+            "-w",
+            "127.0.0.1|::1",
+            "-i",
+            "--apikey",
+            "k",
+            "-o",
+            "http://x",
+            "--nologfile",
+            "--loglevel",
+            "debug",
+        ],
+        json!({}),
+    );
+    let o = &c.options_json;
+    assert_eq!(o["host"], json!("127.0.0.1"));
+    assert_eq!(o["ipWhitelist"], json!(["127.0.0.1", "::1"]));
+    assert_eq!(o["allowInjection"], json!(true));
+    assert_eq!(o["apikey"], json!("k"));
+    assert_eq!(o["origin"], json!("http://x"));
+    assert_eq!(
+        o["log"],
+        json!({"level": "debug", "transports": {"console": {"colorize": true, "format": "%level: %message"}}})
+    );
+    assert_eq!(c.log.file, None);
+    assert_eq!(c.api_key.as_deref(), Some("k"));
+}
+
+#[test]
+fn rcfile_fills_what_the_command_line_leaves_out() {
+    let c = start(
+        &[],
+        json!({"port": 3000, "host": "127.0.0.1", "pidfile": "rc.pid", "logfile": "rc.log", "loglevel": "warn",
+               "allowInjection": true, "mock": true, "ipWhitelist": "a|b", "apikey": "k", "origin": "http://o"}),
+    );
+    assert_eq!(c.port, 3000);
+    assert_eq!(c.host.as_deref(), Some("127.0.0.1"));
+    assert_eq!(c.pidfile, PathBuf::from("rc.pid"));
+    assert_eq!(
+        c.log,
+        LogConfig {
+            level: LogLevel::Warn,
+            file: Some("rc.log".into())
+        }
+    );
+    assert!(c.allow_injection && c.mock);
+    assert_eq!(c.ip_whitelist, vec!["a", "b"]);
+    assert_eq!(c.options_json["origin"], json!("http://o"));
+}
+
+#[test]
+fn command_line_wins_over_rcfile_aliases_included() {
+    let rc = json!({"port": 3000, "pidfile": "rc.pid", "loglevel": "warn", "ipWhitelist": ["a"]});
+    let c = start(
+        &["-p", "4000", "--loglevel", "error", "-w", "b"],
+        rc.clone(),
+    );
+    assert_eq!(c.port, 4000);
+    assert_eq!(c.pidfile, PathBuf::from("rc.pid"));
+    assert_eq!(c.log.level, LogLevel::Error);
+    assert_eq!(c.ip_whitelist, vec!["b"]);
+    let c = start(&["--port", "4001"], rc);
+    assert_eq!(c.port, 4001);
+}
+
+#[test]
+fn rcfile_applies_to_stop() {
+    let Invocation::Stop(c) = check(&["stop"], json!({"pidfile": "rc.pid"})).invocation else {
+        panic!("expected stop")
+    };
+    assert_eq!(c.pidfile, PathBuf::from("rc.pid"));
+    let Invocation::Stop(c) = check(
+        &["stop", "--pidfile", "cli.pid"],
+        json!({"pidfile": "rc.pid"}),
+    )
+    .invocation
+    else {
+        panic!("expected stop")
+    };
+    assert_eq!(c.pidfile, PathBuf::from("cli.pid"));
+}
+
+#[test]
+fn later_options_and_unknown_options_warn() {
+    let r = check(
+        &["--datadir", ".mbdb", "--customName", "x"],
+        json!({"configfile": "c.json", "zzz": 1}),
+    );
+    let warnings = r.warnings.join("\n");
+    assert!(
+        warnings.contains("--datadir is not implemented"),
+        "{warnings}"
+    );
+    assert!(
+        warnings.contains("--configfile is not implemented"),
+        "{warnings}"
+    );
+    assert!(
+        warnings.contains("unknown option --customName"),
+        "{warnings}"
+    );
+    assert!(
+        warnings.contains("unknown rcfile option \"zzz\""),
+        "{warnings}"
+    );
+    let Invocation::Start(c) = r.invocation else {
+        panic!("expected start")
+    };
+    assert_eq!(c.options_json["datadir"], json!(".mbdb"));
+    assert_eq!(c.options_json["zzz"], json!(1));
+}
+
+#[test]
+fn mountepy_command_line_has_no_warnings() {
+    let r = check(&["--mock", "--port", "4000"], json!({}));
+    assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+}
+
+#[test]
+fn rcfile_type_errors_name_the_option() {
+    assert!(resolve_err(&[], json!({"port": "http"})).contains("\"port\""));
+    assert!(resolve_err(&[], json!({"port": 70000})).contains("\"port\""));
+    assert!(resolve_err(&[], json!({"mock": "yes"})).contains("\"mock\""));
+    assert!(resolve_err(&[], json!({"loglevel": "loud"})).contains("\"loglevel\""));
+    assert!(resolve_err(&[], json!({"ipWhitelist": 5})).contains("\"ipWhitelist\""));
+}
+
+#[test]
+fn save_and_replay_resolve_to_not_yet() {
+    assert!(matches!(
+        check(&["save", "--savefile", "x.json"], json!({})).invocation,
+        Invocation::NotYet("save")
+    ));
+    assert!(matches!(
+        check(&["replay", "-p", "3000"], json!({})).invocation,
+        Invocation::NotYet("replay")
+    ));
+}
+
+#[test]
+fn server_config_carries_the_resolved_options() {
+    let c = start(
+        &[
+            "--port",
+            "0",
+            "--mock",
+            "--debug",
+            "-l",
+            "--apikey",
+            "k",
+            "--logfile",
+            "x.log",
+        ],
+        json!({}),
+    );
+    let s = c.server_config("9.9.9");
+    assert_eq!(s.port, 0);
+    assert!(s.mock && s.debug && s.local_only && !s.allow_injection);
+    assert_eq!(s.api_key.as_deref(), Some("k"));
+    assert_eq!(s.log_file, Some(PathBuf::from("x.log")));
+    assert_eq!(s.ip_whitelist, vec!["*"]);
+    assert_eq!(s.version, "9.9.9");
+    assert_eq!(s.options_json, c.options_json);
+}
