@@ -270,6 +270,13 @@ fn resolve_start(
             ));
         }
     }
+    // Access control arrives in a later release; until then say plainly that it is not enforced.
+    if local_only {
+        warnings.push("--localOnly is not enforced by rehearsal yet: imposters and the API accept every client".into());
+    }
+    if ip_whitelist.iter().any(|ip| ip != "*") {
+        warnings.push("--ipWhitelist is not enforced by rehearsal yet: imposters and the API accept every client".into());
+    }
     let rc_extras: Vec<(&String, &Value)> = rc
         .iter()
         .filter(|(k, _)| !START_KEYS.contains(&k.as_str()) && !LATER_KEYS.contains(&k.as_str()))

@@ -267,3 +267,20 @@ fn server_config_carries_the_resolved_options() {
     assert_eq!(s.version, "9.9.9");
     assert_eq!(s.options_json, c.options_json);
 }
+
+#[test]
+fn access_control_options_warn_that_they_are_not_enforced_yet() {
+    let r = check(
+        &["--localOnly", "--ipWhitelist", "10.0.0.1|127.0.0.1"],
+        json!({}),
+    );
+    assert_eq!(
+        r.warnings
+            .iter()
+            .filter(|w| w.contains("not enforced"))
+            .count(),
+        2,
+        "{:?}",
+        r.warnings
+    );
+}
