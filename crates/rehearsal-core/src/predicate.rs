@@ -43,6 +43,13 @@ impl Predicate {
     }
 
     /// Whether the request satisfies this predicate.
+    /// The top-level request fields this predicate reads, lower-cased, or `None` when it may
+    /// read any. The server builds only these fields of each request.
+    pub fn request_fields(&self) -> Option<Vec<String>> {
+        let mut fields = Vec::new();
+        model::collect_fields(&self.node, &mut fields).then_some(fields)
+    }
+
     pub fn matches(&self, request: &Request) -> bool {
         eval::matches(&self.node, request)
     }

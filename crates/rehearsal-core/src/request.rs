@@ -46,6 +46,34 @@ impl HttpParts {
 
     /// The request in mountebank's shape (`src/models/http/httpRequest.js`).
     pub fn into_request(self) -> Request {
+        self.into_request_with(&RequestFields::All)
+    }
+
+    /// The request with only the fields `wanted` names, which is all predicates need when
+    /// nothing records the request: the rest is never built.
+    pub fn into_request_with(self, wanted: &RequestFields) -> Request {
+        if let RequestFields::Only(names) = wanted {
+            let mut map = Map::new();
+            let (raw_path, raw_query) = match self.target.split_once('?') {
+                Some((path, query)) => (path, query),
+                None => (self.target.as_str(), ""),
+            };
+            for name in names {
+                let value = match name.as_str() {
+                    "requestfrom" => Value::String(self.request_from.clone()),
+                    "method" => Value::String(self.method.clone()),
+                    "path" => Value::String(url_path(raw_path)),
+                    "query" => parse_query_string(raw_query),
+                    "headers" => headers_object(&self.headers),
+                    "body" => Value::String(self.body.clone()),
+                    "ip" => Value::String(self.ip.clone()),
+                    // `form` needs the content type; build the whole request for it.
+                    _ => return self.into_request(),
+                };
+                map.insert(canonical_key(name).to_string(), value);
+            }
+            return Request(map);
+        }
         let (raw_path, raw_query) = match self.target.split_once('?') {
             Some((path, query)) => (path, Some(query)),
             None => (self.target.as_str(), None),
@@ -67,6 +95,39 @@ impl HttpParts {
             map.insert("form".into(), form);
         }
         Request(map)
+    }
+}
+
+/// Which fields of a request to build.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RequestFields {
+    All,
+    /// Only these fields, lower-cased (`requestfrom`, `method`, `path`, ...).
+    Only(Vec<String>),
+}
+
+impl RequestFields {
+    /// The fields that stubs with these field needs read, deduplicated.
+    pub fn union(needs: impl IntoIterator<Item = Option<Vec<String>>>) -> RequestFields {
+        let mut names: Vec<String> = Vec::new();
+        for need in needs {
+            let Some(fields) = need else {
+                return RequestFields::All;
+            };
+            for field in fields {
+                if !names.contains(&field) {
+                    names.push(field);
+                }
+            }
+        }
+        RequestFields::Only(names)
+    }
+}
+
+fn canonical_key(lowered: &str) -> &str {
+    match lowered {
+        "requestfrom" => "requestFrom",
+        other => other,
     }
 }
 

@@ -147,6 +147,15 @@ impl Stub {
             .all(|predicate| predicate.matches(request))
     }
 
+    /// The top-level request fields the predicates read (see [`Predicate::request_fields`]).
+    pub fn request_fields(&self) -> Option<Vec<String>> {
+        let mut fields = Vec::new();
+        for predicate in &self.predicates {
+            fields.extend(predicate.request_fields()?);
+        }
+        Some(fields)
+    }
+
     /// Takes the response at the head of the queue and moves it to the back.
     pub fn next_response(&self) -> &Arc<StubResponse> {
         let turn = self.cursor.fetch_add(1, Ordering::Relaxed);

@@ -21,8 +21,8 @@ pub fn iso_now() -> String {
 
 static DATE_CACHE: Mutex<(u64, String)> = Mutex::new((0, String::new()));
 
-/// The value of the `Date` header for this second.
-pub fn http_date() -> String {
+/// Appends the value of the `Date` header for this second.
+pub fn write_http_date(out: &mut Vec<u8>) {
     let now = SystemTime::now();
     let second = now
         .duration_since(UNIX_EPOCH)
@@ -34,5 +34,5 @@ pub fn http_date() -> String {
     if cache.0 != second || cache.1.is_empty() {
         *cache = (second, httpdate::fmt_http_date(now));
     }
-    cache.1.clone()
+    out.extend_from_slice(cache.1.as_bytes());
 }

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use arc_swap::ArcSwap;
-use rehearsal_core::request::HttpParts;
+use rehearsal_core::request::{HttpParts, RequestFields};
 use rehearsal_core::{
     ErrorCode, ImposterSpec, MbError, PreparedResponse, Protocol, Response, Stub, StubResponse,
     StubSettings,
@@ -30,6 +30,21 @@ impl RunningStub {
             stub,
             matches: Recorder::new(DEFAULT_CAPACITY),
         })
+    }
+}
+
+/// The stubs of an imposter with the request fields their predicates read, swapped as one.
+#[derive(Debug)]
+struct StubSet {
+    stubs: Vec<Arc<RunningStub>>,
+    fields: RequestFields,
+}
+
+impl StubSet {
+    fn new(stubs: Vec<Arc<RunningStub>>) -> StubSet {
+        let fields =
+            RequestFields::union(stubs.iter().map(|running| running.stub.request_fields()));
+        StubSet { stubs, fields }
     }
 }
 
@@ -62,7 +77,7 @@ pub struct Imposter {
     allow_cors: bool,
     settings: ImposterSettings,
     stub_settings: StubSettings,
-    stubs: ArcSwap<Vec<Arc<RunningStub>>>,
+    stubs: ArcSwap<StubSet>,
     /// Serialises stub changes from the control API; readers never take it.
     stub_writes: Mutex<()>,
     number_of_requests: AtomicU64,
@@ -87,7 +102,9 @@ impl Imposter {
             allow_cors: spec.allow_cors,
             settings,
             stub_settings: spec.stub_settings,
-            stubs: ArcSwap::from_pointee(spec.stubs.into_iter().map(RunningStub::new).collect()),
+            stubs: ArcSwap::from_pointee(StubSet::new(
+                spec.stubs.into_iter().map(RunningStub::new).collect(),
+            )),
             stub_writes: Mutex::new(()),
             number_of_requests: AtomicU64::new(0),
             requests: Recorder::new(settings.record_capacity),
@@ -125,15 +142,20 @@ impl Imposter {
         self.number_of_requests.fetch_add(1, Ordering::Relaxed);
         let preflight = self.allow_cors && is_cors_preflight(&parts);
         let cors = preflight.then(|| cors_headers(&parts));
-        let request = parts.into_request();
+        let stubs = self.stubs.load();
+        // Recording shows the whole request; otherwise only what the predicates read is built.
+        let request = if self.stores_requests || self.settings.record_matches {
+            parts.into_request()
+        } else {
+            parts.into_request_with(&stubs.fields)
+        };
         if self.stores_requests {
             let mut recorded = request.0.clone();
             recorded.insert("timestamp".into(), Value::String(clock::iso_now()));
             self.requests.push(&Value::Object(recorded));
         }
-        let stubs = self.stubs.load();
         let (matched, chosen) = match rehearsal_core::stub::first_match(
-            stubs.iter().map(|running| &running.stub),
+            stubs.stubs.iter().map(|running| &running.stub),
             &request,
         ) {
             Some((index, stub)) => (Some(index), Arc::clone(stub.next_response())),
@@ -151,7 +173,7 @@ impl Imposter {
                     "responseConfig": chosen.json,
                     "processingTime": started.elapsed().as_millis() as u64,
                 });
-                stubs[index].matches.push(&record);
+                stubs.stubs[index].matches.push(&record);
             }
         }
         match (&chosen.response, cors) {
@@ -186,8 +208,8 @@ impl Imposter {
     }
 
     /// The stubs in order, for printing.
-    pub fn stubs(&self) -> Arc<Vec<Arc<RunningStub>>> {
-        self.stubs.load_full()
+    pub fn stubs(&self) -> Vec<Arc<RunningStub>> {
+        self.stubs.load().stubs.clone()
     }
 
     /// Compiles stubs with this imposter's settings.
@@ -201,9 +223,9 @@ impl Imposter {
         change: impl FnOnce(&mut Vec<Arc<RunningStub>>, &dyn Fn(Stub) -> Arc<RunningStub>) -> T,
     ) -> T {
         let _guard = self.stub_writes.lock().unwrap_or_else(|p| p.into_inner());
-        let mut stubs = Vec::clone(&self.stubs.load());
+        let mut stubs = self.stubs.load().stubs.clone();
         let result = change(&mut stubs, &RunningStub::new);
-        self.stubs.store(Arc::new(stubs));
+        self.stubs.store(Arc::new(StubSet::new(stubs)));
         result
     }
 

@@ -80,3 +80,23 @@ pub(super) struct Normalizer {
     /// `deepEquals` sees jsonpath selections with every scalar turned into a string.
     pub force_strings: bool,
 }
+
+/// Adds the lower-cased top-level fields `node` reads to `fields`; false when it may read any
+/// field (an operator whose expected value is not an object).
+pub(super) fn collect_fields(node: &Node, fields: &mut Vec<String>) -> bool {
+    match node {
+        Node::Fields(predicate) => match &predicate.expected {
+            Expected::Object(entries) => {
+                fields.extend(entries.iter().map(|(key, _)| key.to_lowercase()));
+                true
+            }
+            Expected::Leaf(_) | Expected::Array(_) => false,
+        },
+        Node::DeepEquals(predicate) => {
+            fields.extend(predicate.fields.iter().map(|(key, _)| key.to_lowercase()));
+            true
+        }
+        Node::Not(inner) => collect_fields(inner, fields),
+        Node::Or(nodes) | Node::And(nodes) => nodes.iter().all(|node| collect_fields(node, fields)),
+    }
+}

@@ -1269,3 +1269,22 @@ fn no_panics_on_odd_input() {
         }
     }
 }
+
+#[test]
+fn request_fields_name_what_predicates_read() {
+    let fields = |json: serde_json::Value| {
+        Predicate::compile(&json, &CompileOptions::default())
+            .unwrap()
+            .request_fields()
+    };
+    assert_eq!(
+        fields(serde_json::json!({"equals": {"Method": "GET", "path": "/"}})),
+        Some(vec!["method".to_string(), "path".to_string()])
+    );
+    assert_eq!(
+        fields(
+            serde_json::json!({"not": {"or": [{"exists": {"body": true}}, {"deepEquals": {"query": {}}}]}})
+        ),
+        Some(vec!["body".to_string(), "query".to_string()])
+    );
+}

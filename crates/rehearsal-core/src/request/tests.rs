@@ -85,3 +85,32 @@ fn path_resolves_dot_segments_and_keeps_escapes() {
     assert_eq!(url_path(""), "/");
     assert_eq!(url_path("/a/.."), "/");
 }
+
+#[test]
+fn only_the_wanted_fields_are_built() {
+    let wanted = RequestFields::union([
+        Some(vec!["method".into(), "path".into()]),
+        Some(vec!["path".into(), "requestfrom".into()]),
+    ]);
+    assert_eq!(
+        wanted,
+        RequestFields::Only(vec!["method".into(), "path".into(), "requestfrom".into()])
+    );
+    let request = parts("/a/./b?x=1", &[("Host", "h")], "body").into_request_with(&wanted);
+    assert_eq!(
+        request.as_json(),
+        json!({"method": "POST", "path": "/a/b", "requestFrom": "::ffff:127.0.0.1:5000"})
+    );
+    assert_eq!(
+        RequestFields::union([Some(vec!["path".into()]), None]),
+        RequestFields::All
+    );
+    let form = RequestFields::Only(vec!["form".into()]);
+    assert!(
+        parts("/", &[], "")
+            .into_request_with(&form)
+            .field("ip")
+            .is_some(),
+        "form needs the whole request"
+    );
+}

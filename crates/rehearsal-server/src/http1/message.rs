@@ -1,7 +1,7 @@
 //! Reading a request off the wire (head, body framing, content decoding) and writing a
 //! response the way Node's http module frames it.
 
-use std::io::Read as _;
+use std::io::{Read as _, Write as _};
 
 use rehearsal_core::PreparedResponse;
 
@@ -196,7 +196,8 @@ pub fn write_response(
     http10: bool,
 ) {
     out.extend_from_slice(b"HTTP/1.1 ");
-    out.extend_from_slice(response.status.to_string().as_bytes());
+    // Writing into a Vec cannot fail; `write!` formats without allocating.
+    let _ = write!(out, "{}", response.status);
     out.push(b' ');
     out.extend_from_slice(reason_phrase(response.status).as_bytes());
     out.extend_from_slice(b"\r\n");
@@ -211,7 +212,9 @@ pub fn write_response(
         header_line(out, name, value);
     }
     if !has_date {
-        header_line(out, "Date", &crate::clock::http_date());
+        out.extend_from_slice(b"Date: ");
+        crate::clock::write_http_date(out);
+        out.extend_from_slice(b"\r\n");
     }
     let has_body = !head_only && !matches!(response.status, 100..=199 | 204 | 304);
     if has_body && !has_length && !chunked && !http10 {
@@ -224,7 +227,7 @@ pub fn write_response(
     }
     if chunked {
         if !response.body.is_empty() {
-            out.extend_from_slice(format!("{:x}\r\n", response.body.len()).as_bytes());
+            let _ = write!(out, "{:x}\r\n", response.body.len());
             out.extend_from_slice(&response.body);
             out.extend_from_slice(b"\r\n");
         }
