@@ -143,17 +143,7 @@ fn color(level: &str) -> u8 {
 
 /// The current UTC time as mountebank writes it: `2024-01-31T12:34:56.789Z`.
 fn timestamp() -> String {
-    let now = time::OffsetDateTime::now_utc();
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
-        now.year(),
-        u8::from(now.month()),
-        now.day(),
-        now.hour(),
-        now.minute(),
-        now.second(),
-        now.millisecond()
-    )
+    rehearsal_server::iso_now()
 }
 
 #[derive(Default)]

@@ -19,6 +19,7 @@ use std::sync::Arc;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+pub use clock::iso_now;
 pub use recorder::DEFAULT_CAPACITY as DEFAULT_RECORD_CAPACITY;
 
 /// Everything the server needs from the command line, already resolved.
