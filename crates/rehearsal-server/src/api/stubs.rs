@@ -6,7 +6,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
-use rehearsal_core::MbError;
+use rehearsal_core::{MbError, Stub};
 use serde_json::Value;
 
 use super::imposters::find;
@@ -30,6 +30,17 @@ fn stub_index(imposter: &Imposter, raw: &str) -> Result<usize, ApiError> {
         .ok()
         .filter(|index| valid && *index < imposter.stubs().len())
         .ok_or_else(ApiError::bad_stub_index)
+}
+
+/// Compiles one stub with the imposter's settings.
+fn compile_one(imposter: &Imposter, stub: &Value) -> Result<Stub, ApiError> {
+    let compiled = imposter
+        .compile_stubs(std::slice::from_ref(stub))
+        .map_err(ApiError::from_errors)?;
+    compiled
+        .into_iter()
+        .next()
+        .ok_or_else(|| MbError::bad_data("the stub could not be compiled").into())
 }
 
 pub async fn replace_all(
@@ -82,10 +93,7 @@ pub async fn add(
     let (Some(index), Some(stub)) = (index, stub) else {
         return Err(ApiError::from_errors(errors));
     };
-    let mut compiled = imposter
-        .compile_stubs(std::slice::from_ref(stub))
-        .map_err(ApiError::from_errors)?;
-    let stub = compiled.pop().expect("one stub in, one stub out");
+    let stub = compile_one(&imposter, stub)?;
     imposter.change_stubs(|stubs, wrap| stubs.insert(index.min(stubs.len()), wrap(stub)));
     Ok(show(&imposter, &headers))
 }
@@ -99,10 +107,7 @@ pub async fn replace_one(
     let imposter = find(&state, &id)?;
     let index = stub_index(&imposter, &index)?;
     let stub = parse_body(&body)?;
-    let mut compiled = imposter
-        .compile_stubs(std::slice::from_ref(&stub))
-        .map_err(ApiError::from_errors)?;
-    let stub = compiled.pop().expect("one stub in, one stub out");
+    let stub = compile_one(&imposter, &stub)?;
     let replaced = imposter.change_stubs(|stubs, wrap| match stubs.get_mut(index) {
         Some(slot) => {
             *slot = wrap(stub);
