@@ -4,6 +4,7 @@
 //! Architecture Invariant: this crate has no async runtime, sockets, files or processes; its
 //! dependency list keeps it so.
 
+pub mod dispatch;
 pub mod error;
 pub mod imposter;
 pub mod predicate;
@@ -11,6 +12,7 @@ pub mod request;
 pub mod response;
 pub mod stub;
 
+pub use dispatch::StubIndex;
 pub use error::{ErrorCode, MbError};
 pub use imposter::{ImposterSpec, Protocol, ServerOptions, StubSettings};
 pub use request::Request;

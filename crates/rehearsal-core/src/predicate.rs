@@ -42,7 +42,6 @@ impl Predicate {
         Ok(Predicate { node })
     }
 
-    /// Whether the request satisfies this predicate.
     /// The top-level request fields this predicate reads, lower-cased, or `None` when it may
     /// read any. The server builds only these fields of each request.
     pub fn request_fields(&self) -> Option<Vec<String>> {
@@ -50,9 +49,21 @@ impl Predicate {
         model::collect_fields(&self.node, &mut fields).then_some(fields)
     }
 
+    /// The lower-cased path a request must have to satisfy this predicate, when it demands one
+    /// (see [`crate::dispatch`]).
+    pub fn required_path(&self) -> Option<String> {
+        model::required_equal(&self.node, "path")
+    }
+
+    /// Whether the request satisfies this predicate.
     pub fn matches(&self, request: &Request) -> bool {
         eval::matches(&self.node, request)
     }
+}
+
+/// JavaScript's `toLowerCase`, as predicates lower request values; borrows when nothing changes.
+pub fn lowercase(text: &str) -> std::borrow::Cow<'_, str> {
+    normalize::lowercase(text.into())
 }
 
 #[cfg(test)]

@@ -147,6 +147,12 @@ impl Stub {
             .all(|predicate| predicate.matches(request))
     }
 
+    /// The lower-cased path a request must have for this stub to match, when a predicate
+    /// demands one (see [`crate::dispatch`]).
+    pub fn required_path(&self) -> Option<String> {
+        self.predicates.iter().find_map(Predicate::required_path)
+    }
+
     /// The top-level request fields the predicates read (see [`Predicate::request_fields`]).
     pub fn request_fields(&self) -> Option<Vec<String>> {
         let mut fields = Vec::new();
@@ -166,17 +172,6 @@ impl Stub {
     pub fn json(&self) -> &Map<String, Value> {
         &self.json
     }
-}
-
-/// The first stub that matches the request, as mountebank's linear scan finds it.
-pub fn first_match<'a>(
-    stubs: impl IntoIterator<Item = &'a Stub>,
-    request: &Request,
-) -> Option<(usize, &'a Stub)> {
-    stubs
-        .into_iter()
-        .enumerate()
-        .find(|(_, stub)| stub.matches(request))
 }
 
 /// mountebank's legacy `_behaviors` object becomes the `behaviors` array (and `repeat`), in the

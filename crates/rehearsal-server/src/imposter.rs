@@ -8,8 +8,8 @@ use std::time::Instant;
 use arc_swap::ArcSwap;
 use rehearsal_core::request::{HttpParts, RequestFields};
 use rehearsal_core::{
-    ErrorCode, ImposterSpec, MbError, PreparedResponse, Protocol, Response, Stub, StubResponse,
-    StubSettings,
+    ErrorCode, ImposterSpec, MbError, PreparedResponse, Protocol, Response, Stub, StubIndex,
+    StubResponse, StubSettings,
 };
 use serde_json::{Map, Value};
 use tokio::task::JoinHandle;
@@ -38,13 +38,19 @@ impl RunningStub {
 struct StubSet {
     stubs: Vec<Arc<RunningStub>>,
     fields: RequestFields,
+    index: StubIndex,
 }
 
 impl StubSet {
     fn new(stubs: Vec<Arc<RunningStub>>) -> StubSet {
         let fields =
             RequestFields::union(stubs.iter().map(|running| running.stub.request_fields()));
-        StubSet { stubs, fields }
+        let index = StubIndex::new(stubs.iter().map(|running| &running.stub));
+        StubSet {
+            stubs,
+            fields,
+            index,
+        }
     }
 }
 
@@ -154,11 +160,13 @@ impl Imposter {
             recorded.insert("timestamp".into(), Value::String(clock::iso_now()));
             self.requests.push(&Value::Object(recorded));
         }
-        let (matched, chosen) = match rehearsal_core::stub::first_match(
-            stubs.stubs.iter().map(|running| &running.stub),
-            &request,
-        ) {
-            Some((index, stub)) => (Some(index), Arc::clone(stub.next_response())),
+        let first_match = (stubs.index.candidates(&request))
+            .find(|&position| stubs.stubs[position].stub.matches(&request));
+        let (matched, chosen) = match first_match {
+            Some(position) => (
+                Some(position),
+                Arc::clone(stubs.stubs[position].stub.next_response()),
+            ),
             None => {
                 tracing::info!("{} no predicate match, using default response", self.scope);
                 (None, Arc::clone(&self.stub_settings.no_match))

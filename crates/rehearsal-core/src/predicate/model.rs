@@ -100,3 +100,37 @@ pub(super) fn collect_fields(node: &Node, fields: &mut Vec<String>) -> bool {
         Node::Or(nodes) | Node::And(nodes) => nodes.iter().all(|node| collect_fields(node, fields)),
     }
 }
+
+/// The lower-cased value that the request's top-level `field` must equal for `node` to match,
+/// when `node` demands one: an `equals` or `deepEquals` naming that field, with no `except`,
+/// selector or binary decoding in the way, alone or inside `and`. Lower-cased whatever the
+/// predicate's case rules, so that it is a necessary condition in every case.
+pub(super) fn required_equal(node: &Node, field: &str) -> Option<String> {
+    let plain = |normalizer: &Normalizer| {
+        normalizer.except.is_none() && normalizer.selector.is_none() && !normalizer.binary
+    };
+    match node {
+        Node::Fields(predicate) if predicate.op == Op::Equals && plain(&predicate.normalizer) => {
+            let Expected::Object(entries) = &predicate.expected else {
+                return None;
+            };
+            entries.iter().find_map(|(key, expected)| match expected {
+                Expected::Leaf(Leaf::Equals(Some(text))) if key == field => {
+                    Some(super::normalize::lowercase(text.into()).into_owned())
+                }
+                _ => None,
+            })
+        }
+        Node::DeepEquals(predicate) if plain(&predicate.normalizer) => predicate
+            .fields
+            .iter()
+            .find_map(|(key, expected)| match expected {
+                Value::String(text) if key == field => {
+                    Some(super::normalize::lowercase(text.into()).into_owned())
+                }
+                _ => None,
+            }),
+        Node::And(nodes) => nodes.iter().find_map(|node| required_equal(node, field)),
+        Node::Fields(_) | Node::DeepEquals(_) | Node::Not(_) | Node::Or(_) => None,
+    }
+}
