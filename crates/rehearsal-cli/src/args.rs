@@ -149,6 +149,14 @@ pub struct StartArgs {
     /// The startup file ("run commands") of options as JSON; command-line options win.
     #[arg(long)]
     pub rcfile: Option<String>,
+    /// rehearsal: requests each imposter keeps for `recordRequests` and `--mock`, oldest dropped
+    /// first [default: 10000].
+    #[arg(
+        long = "maxRecordedRequests",
+        alias = "max-recorded-requests",
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
+    pub max_recorded_requests: Option<u64>,
     #[command(flatten)]
     pub later: LaterArgs,
 }

@@ -6,10 +6,11 @@
 //! returned as data so that tests can check them.
 
 use std::fs;
+use std::num::NonZeroU64;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
-use rehearsal_server::ServerConfig;
+use rehearsal_server::{ServerConfig, DEFAULT_RECORD_CAPACITY};
 use serde_json::{json, Map, Value};
 
 use crate::args::{Cli, Command, LogLevel, StartArgs, StopArgs, UnknownOption};
@@ -42,6 +43,8 @@ pub struct StartConfig {
     pub mock: bool,
     pub debug: bool,
     pub api_key: Option<String>,
+    /// Requests kept per imposter (a rehearsal option; mountebank keeps them all).
+    pub record_capacity: usize,
     /// The options as mountebank shows them under `GET /config`'s `options`.
     pub options_json: Value,
 }
@@ -85,8 +88,7 @@ impl StartConfig {
             log_file: self.log.file.clone(),
             options_json: self.options_json.clone(),
             version: version.to_owned(),
-            // Options mountebank does not have keep the server's defaults.
-            ..ServerConfig::default()
+            record_capacity: self.record_capacity,
         }
     }
 }
@@ -184,6 +186,7 @@ const START_KEYS: &[&str] = &[
     "origin",
     "apikey",
     "rcfile",
+    "maxRecordedRequests",
 ];
 
 /// Options a later release implements: accepted with a warning.
@@ -205,7 +208,7 @@ fn resolve_start(
 ) -> anyhow::Result<StartConfig> {
     let port = match args.port {
         Some(p) => p,
-        None => rc_port(rc)?.unwrap_or(DEFAULT_PORT),
+        None => rc_number::<u16>(rc, "port", "a port number (0-65535)")?.unwrap_or(DEFAULT_PORT),
     };
     let host = args.host.clone().or(rc_string(rc, "host")?);
     let pidfile = pick(
@@ -235,6 +238,11 @@ fn resolve_start(
         None => rc_whitelist(rc)?.unwrap_or_else(|| vec!["*".to_owned()]),
     };
     let api_key = args.apikey.clone().or(rc_string(rc, "apikey")?);
+    let max_recorded = match args.max_recorded_requests {
+        Some(n) => Some(n),
+        None => rc_number::<NonZeroU64>(rc, "maxRecordedRequests", "a positive whole number")?
+            .map(NonZeroU64::get),
+    };
     let origin = match &args.origin {
         Some(o) => Some(o.clone()),
         None => rc_origin(rc)?,
@@ -341,6 +349,9 @@ fn resolve_start(
         origin.as_ref().map_or(json!(false), |o| json!(o)),
     );
     options.insert("apikey".into(), json!(api_key));
+    if let Some(n) = max_recorded {
+        options.insert("maxRecordedRequests".into(), json!(n));
+    }
     let mut transports = Map::new();
     transports.insert(
         "console".into(),
@@ -374,6 +385,9 @@ fn resolve_start(
         mock,
         debug,
         api_key,
+        record_capacity: max_recorded.map_or(DEFAULT_RECORD_CAPACITY, |n| {
+            usize::try_from(n).unwrap_or(usize::MAX)
+        }),
         options_json: Value::Object(options),
     })
 }
@@ -405,20 +419,21 @@ fn rc_string(rc: &RcFile, key: &str) -> anyhow::Result<Option<String>> {
     }
 }
 
-fn rc_port(rc: &RcFile) -> anyhow::Result<Option<u16>> {
-    let bad = |v: &Value| {
-        anyhow::anyhow!("rcfile option \"port\" must be a port number (0-65535), not {v}")
+/// A whole-number rcfile option, given as a number or a string of digits, converted to `T`;
+/// `what` says what it must be when it is not.
+fn rc_number<T: TryFrom<u64>>(rc: &RcFile, key: &str, what: &str) -> anyhow::Result<Option<T>> {
+    let Some(value) = rc.get(key).filter(|value| !value.is_null()) else {
+        return Ok(None);
     };
-    match rc.get("port") {
-        None | Some(Value::Null) => Ok(None),
-        Some(v @ Value::Number(n)) => n
-            .as_u64()
-            .and_then(|n| u16::try_from(n).ok())
-            .map(Some)
-            .ok_or_else(|| bad(v)),
-        Some(v @ Value::String(s)) => s.parse().map(Some).map_err(|_| bad(v)),
-        Some(v) => Err(bad(v)),
-    }
+    let number = match value {
+        Value::Number(n) => n.as_u64(),
+        Value::String(s) => s.parse().ok(),
+        _ => None,
+    };
+    number
+        .and_then(|n| T::try_from(n).ok())
+        .map(Some)
+        .ok_or_else(|| anyhow::anyhow!("rcfile option \"{key}\" must be {what}, not {value}"))
 }
 
 fn rc_whitelist(rc: &RcFile) -> anyhow::Result<Option<Vec<String>>> {

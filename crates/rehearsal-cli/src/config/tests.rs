@@ -284,3 +284,30 @@ fn access_control_options_warn_that_they_are_not_enforced_yet() {
         r.warnings
     );
 }
+
+#[test]
+fn max_recorded_requests_comes_from_either_place_and_must_be_positive() {
+    assert_eq!(
+        start(&[], json!({})).record_capacity,
+        DEFAULT_RECORD_CAPACITY
+    );
+    assert_eq!(
+        start(&[], json!({"maxRecordedRequests": "5"})).record_capacity,
+        5
+    );
+    assert_eq!(
+        start(
+            &["--maxRecordedRequests", "7"],
+            json!({"maxRecordedRequests": 5})
+        )
+        .record_capacity,
+        7
+    );
+    assert!(resolve_err(&[], json!({"maxRecordedRequests": 0}))
+        .contains("\"maxRecordedRequests\" must be a positive whole number"));
+    let shown = start(&[], json!({})).options_json;
+    assert!(
+        shown.get("maxRecordedRequests").is_none(),
+        "only shown when given"
+    );
+}

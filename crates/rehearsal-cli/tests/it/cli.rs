@@ -502,3 +502,77 @@ fn an_invalid_command_line_exits_two() {
     let done = sandbox.run(with(sandbox.mb(), ["--loglevel", "loud"]));
     assert_eq!(done.status.code(), Some(2), "{done:?}");
 }
+
+#[test]
+fn max_recorded_requests_bounds_what_each_imposter_keeps() {
+    let sandbox = Sandbox::new();
+    let (api, imposter) = (free_port(), free_port());
+    let server = sandbox.start(
+        with(
+            sandbox.rehearsal(),
+            [
+                "start",
+                "--port",
+                &api.to_string(),
+                "--maxRecordedRequests",
+                "2",
+            ],
+        ),
+        "mb.pid",
+    );
+    let http = reqwest::blocking::Client::builder()
+        .timeout(PATIENCE)
+        .build()
+        .expect("a client");
+    let created = http
+        .post(format!("http://127.0.0.1:{api}/imposters"))
+        .json(&json!({"protocol": "http", "port": imposter, "recordRequests": true}))
+        .send()
+        .expect("POST /imposters");
+    assert_eq!(created.status(), 201);
+    for n in 1..=3 {
+        let answered = http
+            .get(format!("http://127.0.0.1:{imposter}/{n}"))
+            .send()
+            .expect("a request to the imposter");
+        assert_eq!(answered.status(), 200);
+    }
+    let shown = get_json(api, &format!("/imposters/{imposter}"));
+    let paths: Vec<&Value> = shown["requests"]
+        .as_array()
+        .expect("requests")
+        .iter()
+        .map(|request| &request["path"])
+        .collect();
+    assert_eq!(
+        paths,
+        [&json!("/2"), &json!("/3")],
+        "the newest two, oldest first"
+    );
+    assert_eq!(shown["numberOfRequests"], json!(3));
+    assert_eq!(
+        get_json(api, "/config")["options"]["maxRecordedRequests"],
+        json!(2)
+    );
+    assert!(
+        !server.stderr().contains("unknown option"),
+        "{}",
+        server.stderr()
+    );
+}
+
+#[test]
+fn max_recorded_requests_must_be_a_positive_number() {
+    let sandbox = Sandbox::new();
+    let port = free_port().to_string();
+    let finished = sandbox.run(with(
+        sandbox.rehearsal(),
+        ["start", "--port", &port, "--maxRecordedRequests", "0"],
+    ));
+    assert_eq!(finished.status.code(), Some(2), "{}", finished.stderr);
+    assert!(
+        finished.stderr.contains("maxRecordedRequests"),
+        "{}",
+        finished.stderr
+    );
+}
