@@ -308,12 +308,13 @@ def parse_wrk(text: str) -> dict:
     return out
 
 
-def run_wrk(args, port: int, close: bool, duration: float, lua: Path) -> dict:
+def run_wrk(args, port: int, close: bool, duration: float, lua: Path,
+            path: str = LOAD_PATH) -> dict:
     cmd = [args.wrk, "-t", str(args.threads), "-c", str(args.connections),
            "-d", f"{duration:g}s", "--latency", "-s", str(lua)]
     if close:
         cmd += ["-H", "Connection: close"]
-    cmd.append(f"http://{HOST}:{port}{LOAD_PATH}")
+    cmd.append(f"http://{HOST}:{port}{path}")
     proc = spawn(cmd, args.load_cpus, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         text, _ = proc.communicate(timeout=duration + 60)
@@ -350,9 +351,9 @@ class Server:
     result: dict = field(default_factory=dict)
 
 
-def stub_list(keep_alive: bool) -> list[dict]:
+def stub_list(keep_alive: bool, count: int = STUB_COUNT) -> list[dict]:
     stubs = []
-    for n in range(STUB_COUNT):
+    for n in range(count):
         is_ = {"statusCode": 200, "body": f"stub {n}"}
         if keep_alive:
             is_["headers"] = {"Connection": "keep-alive"}

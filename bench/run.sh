@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # bench/run.sh: the side-by-side benchmark in one command.
 #
-#   bench/run.sh [--no-build] [bench.py options, e.g. --duration 20 --servers limit,rehearsal]
+#   bench/run.sh [--no-build] [--main-only | --scale-only]
+#                [bench.py options, e.g. --duration 20 --servers limit,rehearsal]
 #
 # Prepares what the benchmark needs, then runs bench/bench.py, which writes
-# bench/results/latest.md (and latest.json) and prints the table:
+# bench/results/latest.md (and latest.json) and prints the table, and then
+# bench/scale.py (1,000 stubs; memory while recording a million requests),
+# which writes bench/results/scale.md. Options go to bench.py; scale.py reads
+# BENCH_DURATION, BENCH_ROUNDS and MB_DIR from the environment. Preparation:
 #   1. wrk             (apt-get install wrk when missing and running as root)
 #   2. mountebank      (npm install mountebank@2.9.1 into bench/.cache/mountebank,
 #                       or use MB_DIR=/some/npm/prefix)
@@ -21,11 +25,15 @@ CACHE="${BENCH_CACHE:-$BENCH/.cache}"
 MB_VERSION=2.9.1
 
 build_rehearsal=1
+run_main=1
+run_scale=1
 args=()
 for a in "$@"; do
   case "$a" in
     --no-build) build_rehearsal=0 ;;
-    -h|--help) sed -n '2,17p' "$0"; exec python3 "$BENCH/bench.py" --help ;;
+    --main-only) run_scale=0 ;;
+    --scale-only) run_main=0 ;;
+    -h|--help) sed -n '2,21p' "$0"; exec python3 "$BENCH/bench.py" --help ;;
     *) args+=("$a") ;;
   esac
 done
@@ -77,4 +85,11 @@ if [ "$build_rehearsal" = 1 ] && [ -z "${REHEARSAL_BIN:-}" ]; then
     || say "building rehearsal failed: using the existing binary, if any"
 fi
 
-exec python3 "$BENCH/bench.py" "${args[@]+"${args[@]}"}"
+status=0
+if [ "$run_main" = 1 ]; then
+  python3 "$BENCH/bench.py" "${args[@]+"${args[@]}"}" || status=$?
+fi
+if [ "$run_scale" = 1 ]; then
+  python3 "$BENCH/scale.py" || status=$?
+fi
+exit "$status"
