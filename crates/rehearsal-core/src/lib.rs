@@ -7,6 +7,7 @@
 pub mod dispatch;
 pub mod error;
 pub mod imposter;
+pub mod near_miss;
 pub mod predicate;
 pub mod request;
 pub mod response;

@@ -10,6 +10,7 @@
 
 mod compile;
 mod eval;
+mod explain;
 mod js_regex;
 mod model;
 mod normalize;
@@ -18,6 +19,8 @@ mod selector;
 use serde_json::Value;
 
 use crate::{MbError, Request};
+
+pub use explain::Mismatch;
 
 /// What predicate compilation needs to know about the imposter and the server.
 #[derive(Debug, Clone, Copy, Default)]
@@ -58,6 +61,33 @@ impl Predicate {
     /// Whether the request satisfies this predicate.
     pub fn matches(&self, request: &Request) -> bool {
         eval::matches(&self.node, request)
+    }
+
+    /// The operator's key in predicate JSON (`equals`, `deepEquals`, `not`, ...).
+    pub fn operator(&self) -> &'static str {
+        match &self.node {
+            model::Node::Fields(predicate) => predicate.op.name(),
+            model::Node::DeepEquals(_) => "deepEquals",
+            model::Node::Not(_) => "not",
+            model::Node::Or(_) => "or",
+            model::Node::And(_) => "and",
+        }
+    }
+
+    /// Why the request does not satisfy this predicate: one [`Mismatch`] per failing field,
+    /// and none exactly when [`Predicate::matches`] is true. `json` is the JSON this predicate
+    /// was compiled from, which names the fields as the user wrote them.
+    pub fn explain(&self, json: &Value, request: &Request) -> Vec<Mismatch> {
+        if self.matches(request) {
+            return Vec::new();
+        }
+        let found = explain::explain(&self.node, json, request);
+        // Only JSON that is not this predicate's can leave a failure unexplained.
+        if found.is_empty() {
+            vec![explain::whole(json)]
+        } else {
+            found
+        }
     }
 }
 

@@ -1,6 +1,8 @@
 //! The request an imposter received, in mountebank's JSON shape. Predicates are evaluated
 //! against this shape and it is what `requests[]` records, so it is built once per request.
 
+use std::sync::Arc;
+
 use serde_json::{Map, Value};
 
 /// A protocol request as mountebank shows it to predicates and records it: a JSON object whose
@@ -19,14 +21,24 @@ impl Request {
     pub fn as_json(&self) -> Value {
         Value::Object(self.0.clone())
     }
+
+    /// A request as `GET /imposters/:id` shows it in `requests[]`, without the `timestamp`
+    /// the recorder adds: the imposter matched the request before it had one, so predicates
+    /// must not see it. `None` when `recorded` is not a JSON object.
+    pub fn from_recorded(recorded: &Value) -> Option<Request> {
+        let mut fields = recorded.as_object()?.clone();
+        fields.shift_remove("timestamp");
+        Some(Request(fields))
+    }
 }
 
 /// The parts of an HTTP request the server read off the wire, before they take mountebank's
 /// shape. Header names keep the client's case and order.
 #[derive(Debug, Clone, Default)]
 pub struct HttpParts {
-    pub request_from: String,
-    pub ip: String,
+    /// Shared by every request of a connection, so a request costs no copy of it.
+    pub request_from: Arc<str>,
+    pub ip: Arc<str>,
     pub method: String,
     /// The request target as sent: path and raw query string.
     pub target: String,
@@ -51,7 +63,7 @@ impl HttpParts {
 
     /// The request with only the fields `wanted` names, which is all predicates need when
     /// nothing records the request: the rest is never built.
-    pub fn into_request_with(self, wanted: &RequestFields) -> Request {
+    pub fn into_request_with(mut self, wanted: &RequestFields) -> Request {
         if let RequestFields::Only(names) = wanted {
             let mut map = Map::new();
             let (raw_path, raw_query) = match self.target.split_once('?') {
@@ -60,13 +72,13 @@ impl HttpParts {
             };
             for name in names {
                 let value = match name.as_str() {
-                    "requestfrom" => Value::String(self.request_from.clone()),
-                    "method" => Value::String(self.method.clone()),
+                    "requestfrom" => Value::String(self.request_from.to_string()),
+                    "method" => Value::String(std::mem::take(&mut self.method)),
                     "path" => Value::String(url_path(raw_path)),
                     "query" => parse_query_string(raw_query),
                     "headers" => headers_object(&self.headers),
-                    "body" => Value::String(self.body.clone()),
-                    "ip" => Value::String(self.ip.clone()),
+                    "body" => Value::String(std::mem::take(&mut self.body)),
+                    "ip" => Value::String(self.ip.to_string()),
                     // `form` needs the content type; build the whole request for it.
                     _ => return self.into_request(),
                 };
@@ -81,16 +93,19 @@ impl HttpParts {
         let mut map = Map::new();
         map.insert(
             "requestFrom".into(),
-            Value::String(self.request_from.clone()),
+            Value::String(self.request_from.to_string()),
         );
-        map.insert("method".into(), Value::String(self.method.clone()));
+        map.insert(
+            "method".into(),
+            Value::String(std::mem::take(&mut self.method)),
+        );
         map.insert("path".into(), Value::String(url_path(raw_path)));
         map.insert("query".into(), parse_query_string(raw_query.unwrap_or("")));
         let is_form = self.header("content-type").is_some_and(is_url_encoded_form);
         map.insert("headers".into(), headers_object(&self.headers));
         let form = (is_form && !self.body.is_empty()).then(|| parse_query_string(&self.body));
         map.insert("body".into(), Value::String(self.body));
-        map.insert("ip".into(), Value::String(self.ip));
+        map.insert("ip".into(), Value::String(self.ip.to_string()));
         if let Some(form) = form {
             map.insert("form".into(), form);
         }

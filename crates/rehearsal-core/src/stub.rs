@@ -172,6 +172,20 @@ impl Stub {
     pub fn json(&self) -> &Map<String, Value> {
         &self.json
     }
+
+    /// The compiled predicates, in the order of the stub's `predicates` array.
+    pub fn predicates(&self) -> &[Predicate] {
+        &self.predicates
+    }
+
+    /// The predicates' JSON as the client sent it, one for each of [`Stub::predicates`].
+    pub fn predicate_json(&self) -> &[Value] {
+        self.json
+            .get("predicates")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+    }
 }
 
 /// mountebank's legacy `_behaviors` object becomes the `behaviors` array (and `repeat`), in the

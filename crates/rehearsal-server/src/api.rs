@@ -3,6 +3,7 @@
 mod error;
 mod imposters;
 mod meta;
+mod near_misses;
 mod reply;
 mod stubs;
 
@@ -56,6 +57,8 @@ pub fn router(state: Arc<AppState>) -> Router {
             "/imposters/{id}/requests",
             delete(imposters::delete_saved_proxy_responses),
         )
+        // rehearsal's extension (docs/extensions.md).
+        .route("/imposters/{id}/nearMisses", get(near_misses::show))
         .route(
             "/imposters/{id}/stubs",
             put(stubs::replace_all).post(stubs::add),

@@ -205,6 +205,11 @@ impl Imposter {
         self.number_of_requests.load(Ordering::Relaxed)
     }
 
+    /// Whether requests are recorded: `recordRequests`, or the server runs with `--mock`.
+    pub fn stores_requests(&self) -> bool {
+        self.stores_requests
+    }
+
     pub fn recorded_requests(&self) -> Vec<Value> {
         self.requests.all()
     }

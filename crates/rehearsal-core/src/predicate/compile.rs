@@ -25,14 +25,18 @@ const OPERATORS: [&str; 11] = [
     "inject",
 ];
 
+/// The operator key of a predicate and its value: the first key that names an operator.
+pub(super) fn operator_entry(json: &Value) -> Option<(&String, &Value)> {
+    json.as_object()?
+        .iter()
+        .find(|(key, _)| OPERATORS.contains(&key.as_str()))
+}
+
 pub(super) fn compile(json: &Value, options: &CompileOptions) -> Result<Node, MbError> {
     let bad = |message: String| MbError::bad_data(message).with_source(json.clone());
     let missing = || MbError::bad_data("missing predicate").with_source(json.clone());
     let predicate = json.as_object().ok_or_else(missing)?;
-    let (operator, value) = predicate
-        .iter()
-        .find(|(key, _)| OPERATORS.contains(&key.as_str()))
-        .ok_or_else(missing)?;
+    let (operator, value) = operator_entry(json).ok_or_else(missing)?;
     match operator.as_str() {
         "not" => {
             if !value.is_object() {

@@ -130,7 +130,7 @@ fn lookup<'b>(normalizer: &Normalizer, actual: View<'b>, key: Key<'_>) -> Act<'b
 }
 
 /// A canonical array index (`"0"`, `"12"`, not `"01"`).
-fn array_index(name: &str) -> Option<usize> {
+pub(super) fn array_index(name: &str) -> Option<usize> {
     let index: usize = name.parse().ok()?;
     (index.to_string() == name).then_some(index)
 }
@@ -151,7 +151,17 @@ fn resolve<'a>(normalizer: &Normalizer, found: Act<'a>) -> Resolved<'a> {
 
 impl FieldPredicate {
     fn matches(&self, request: &Map<String, Value>) -> bool {
-        self.satisfied(&self.expected, View::Object(request, true))
+        self.matches_expected(&self.expected, request)
+    }
+
+    /// Whether the request satisfies this predicate with `expected` in place of its own
+    /// expected object: how `explain` tests one field at a time with the same rules.
+    pub(super) fn matches_expected(
+        &self,
+        expected: &Expected,
+        request: &Map<String, Value>,
+    ) -> bool {
+        self.satisfied(expected, View::Object(request, true))
     }
 
     /// mountebank's `predicateSatisfied`: every expected field is satisfied by the actual.
@@ -301,23 +311,33 @@ fn exists_truthy(expected: &Expected) -> bool {
 
 impl DeepEqualsPredicate {
     fn matches(&self, request: &Map<String, Value>) -> bool {
+        self.fields
+            .iter()
+            .all(|(key, expected)| self.field_matches(key, expected, request))
+    }
+
+    /// Whether the request's field `key` equals `expected` (one of this predicate's fields).
+    pub(super) fn field_matches(
+        &self,
+        key: &str,
+        expected: &Value,
+        request: &Map<String, Value>,
+    ) -> bool {
         let normalizer = &self.normalizer;
-        self.fields.iter().all(|(key, expected)| {
-            let actual = match lookup(normalizer, View::Object(request, true), Key::Name(key)) {
-                Act::Raw(value) | Act::Final(value) => normalizer.deep(value, true),
-                Act::Undefined => None,
-            };
-            // An object expected against a JSON string: compare with the parsed JSON.
-            let actual = match actual {
-                Some(Value::String(text)) if expected.is_object() || expected.is_array() => {
-                    match normalizer.try_json(&text) {
-                        Some(parsed) => normalizer.deep(&parsed, false),
-                        None => Some(Value::String(text)),
-                    }
+        let actual = match lookup(normalizer, View::Object(request, true), Key::Name(key)) {
+            Act::Raw(value) | Act::Final(value) => normalizer.deep(value, true),
+            Act::Undefined => None,
+        };
+        // An object expected against a JSON string: compare with the parsed JSON.
+        let actual = match actual {
+            Some(Value::String(text)) if expected.is_object() || expected.is_array() => {
+                match normalizer.try_json(&text) {
+                    Some(parsed) => normalizer.deep(&parsed, false),
+                    None => Some(Value::String(text)),
                 }
-                other => other,
-            };
-            actual.is_some_and(|actual| stable_eq(&actual, expected))
-        })
+            }
+            other => other,
+        };
+        actual.is_some_and(|actual| stable_eq(&actual, expected))
     }
 }

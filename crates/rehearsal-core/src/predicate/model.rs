@@ -29,6 +29,20 @@ pub(super) enum Op {
     Exists,
 }
 
+impl Op {
+    /// The operator's key in predicate JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            Op::Equals => "equals",
+            Op::Contains => "contains",
+            Op::StartsWith => "startsWith",
+            Op::EndsWith => "endsWith",
+            Op::Matches => "matches",
+            Op::Exists => "exists",
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub(super) struct FieldPredicate {
     pub op: Op,

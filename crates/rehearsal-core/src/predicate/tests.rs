@@ -1,10 +1,12 @@
 //! Predicate tests, data-driven through `check` (and `check_with` for compile options,
 //! `check_error` for compile errors). Cases follow mountebank's own predicate tests
 //! (`test/models/predicates/*.js`). New cases go in the section of their operator or parameter.
+//! Every `check` also checks that `explain` agrees with `matches` on its case.
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
-use super::{CompileOptions, Predicate};
+use super::compile::operator_entry;
+use super::{CompileOptions, Mismatch, Predicate};
 use crate::{ErrorCode, Request};
 
 fn request(json: &str) -> Request {
@@ -19,11 +21,64 @@ fn check_with(options: CompileOptions, predicate: &str, req: &str, expected: boo
     let json: Value = serde_json::from_str(predicate).expect("test predicate is JSON");
     let compiled = Predicate::compile(&json, &options)
         .unwrap_or_else(|err| panic!("{predicate} did not compile: {err}"));
+    let request = request(req);
     assert_eq!(
-        compiled.matches(&request(req)),
+        compiled.matches(&request),
         expected,
         "predicate {predicate}\nrequest {req}"
     );
+    check_explained(options, &json, &compiled, &request);
+}
+
+/// `explain` agrees with `matches`: nothing for a match; for a failure, at least one mismatch,
+/// each naming a field that fails on its own (recompiled from the JSON, so through `compile`
+/// too), and every top-level field that fails on its own named.
+#[track_caller]
+fn check_explained(options: CompileOptions, json: &Value, compiled: &Predicate, request: &Request) {
+    let mismatches = compiled.explain(json, request);
+    let case = format!("predicate {json}\nrequest {}", request.as_json());
+    if compiled.matches(request) {
+        assert_eq!(mismatches, [], "a match is explained\n{case}");
+        return;
+    }
+    assert_ne!(mismatches, [], "a failure is not explained\n{case}");
+    let field_operator = |operator: &str| !matches!(operator, "not" | "or" | "and");
+    let Some((operator, Value::Object(fields))) =
+        operator_entry(json).filter(|(operator, _)| field_operator(operator))
+    else {
+        let whole = Mismatch {
+            path: Vec::new(),
+            selector: None,
+            expected: json.clone(),
+            actual: Value::Null,
+        };
+        assert_eq!(mismatches, [whole], "{case}");
+        return;
+    };
+    let alone = |path: &[String], expected: &Value| {
+        let nested = path.iter().rev().fold(expected.clone(), |inner, key| {
+            Value::Object(Map::from_iter([(key.clone(), inner)]))
+        });
+        let mut single = json.clone();
+        single[operator.as_str()] = nested;
+        Predicate::compile(&single, &options)
+            .unwrap_or_else(|err| panic!("{single} did not compile: {err}"))
+            .matches(request)
+    };
+    for mismatch in &mismatches {
+        assert!(
+            !alone(&mismatch.path, &mismatch.expected),
+            "{mismatch:?} does not fail alone\n{case}"
+        );
+    }
+    for (name, value) in fields {
+        let named = mismatches.iter().any(|m| m.path.first() == Some(name));
+        let path = [name.clone()];
+        assert!(
+            named || alone(&path, value),
+            "{name} fails but is not named\n{case}"
+        );
+    }
 }
 
 #[track_caller]
@@ -1286,5 +1341,87 @@ fn request_fields_name_what_predicates_read() {
             serde_json::json!({"not": {"or": [{"exists": {"body": true}}, {"deepEquals": {"query": {}}}]}})
         ),
         Some(vec!["body".to_string(), "query".to_string()])
+    );
+}
+
+// ---- explain ------------------------------------------------------------------------------
+
+/// The dotted paths `explain` names for a predicate that fails (`check` has already checked
+/// that they agree with `matches`).
+#[track_caller]
+fn check_explain(predicate: &str, req: &str, paths: &[&str]) {
+    check(predicate, req, paths.is_empty());
+    let json: Value = serde_json::from_str(predicate).expect("test predicate is JSON");
+    let compiled = Predicate::compile(&json, &CompileOptions::default())
+        .unwrap_or_else(|err| panic!("{predicate} did not compile: {err}"));
+    let found: Vec<String> = compiled
+        .explain(&json, &request(req))
+        .iter()
+        .map(|mismatch| mismatch.path.join("."))
+        .collect();
+    assert_eq!(found, paths, "predicate {predicate}\nrequest {req}");
+}
+
+#[test]
+fn explain_names_the_failing_fields() {
+    check_explain(
+        r#"{"equals": {"method": "POST", "path": "/x"}}"#,
+        r#"{"method": "GET", "path": "/X"}"#,
+        &["method"],
+    );
+    check_explain(
+        r#"{"equals": {"body": {"a": {"b": "1", "c": "2"}, "d": "4"}}}"#,
+        r#"{"body": "{\"a\": {\"b\": 1, \"c\": 3}, \"d\": 5}"}"#,
+        &["body.a.c", "body.d"],
+    );
+    // An expected array is one field: every value must be among the actual ones.
+    check_explain(
+        r#"{"equals": {"query": {"tag": ["a", "c"], "page": "1"}}}"#,
+        r#"{"query": {"tag": ["a", "b"], "page": "1"}}"#,
+        &["query.tag"],
+    );
+    // A repeated key matches when any value does.
+    check_explain(
+        r#"{"equals": {"query": {"tag": "b"}}}"#,
+        r#"{"query": {"tag": ["a", "b"]}}"#,
+        &[],
+    );
+    // An object against an array wants one element to satisfy all of it, so the keys alone
+    // would each pass: the object is named.
+    check_explain(
+        r#"{"equals": {"body": {"a": "1", "b": "2"}}}"#,
+        r#"{"body": "[{\"a\": \"1\"}, {\"b\": \"2\"}]"}"#,
+        &["body"],
+    );
+    check_explain(
+        r#"{"equals": {"headers": {"X-ID": "1"}}, "except": "-.*"}"#,
+        r#"{"headers": {"x-id": "2-1"}}"#,
+        &["headers.X-ID"],
+    );
+    check_explain(
+        r#"{"deepEquals": {"query": {}, "path": "/"}}"#,
+        r#"{"query": {"a": "1"}, "path": "/"}"#,
+        &["query"],
+    );
+    check_explain(
+        r#"{"and": [{"equals": {"path": "/"}}, {"exists": {"body": true}}]}"#,
+        r#"{"path": "/", "body": ""}"#,
+        &[""],
+    );
+}
+
+#[test]
+fn explain_with_json_that_is_not_the_predicates_names_the_whole() {
+    let json = serde_json::json!({"equals": {"path": "/a"}});
+    let compiled = Predicate::compile(&json, &CompileOptions::default()).expect("compiles");
+    let mismatches = compiled.explain(&Value::Null, &request(r#"{"path": "/b"}"#));
+    assert_eq!(
+        mismatches,
+        [Mismatch {
+            path: Vec::new(),
+            selector: None,
+            expected: Value::Null,
+            actual: Value::Null
+        }]
     );
 }

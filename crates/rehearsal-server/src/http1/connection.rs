@@ -36,8 +36,8 @@ pub async fn serve(listener: TcpListener, imposter: Arc<Imposter>) {
 }
 
 async fn connection(mut stream: TcpStream, peer: SocketAddr, imposter: Arc<Imposter>) {
-    let ip = ip_text(&peer);
-    let request_from = format!("{ip}:{}", peer.port());
+    let ip: Arc<str> = ip_text(&peer).into();
+    let request_from: Arc<str> = format!("{ip}:{}", peer.port()).into();
     let mut buffer: Vec<u8> = Vec::with_capacity(4096);
     let mut out: Vec<u8> = Vec::with_capacity(4096);
     loop {
@@ -62,8 +62,8 @@ async fn connection(mut stream: TcpStream, peer: SocketAddr, imposter: Arc<Impos
         let http10 = head.minor_version == 0;
         let text = message::body_text(&head, &body);
         let parts = HttpParts {
-            request_from: request_from.clone(),
-            ip: ip.clone(),
+            request_from: Arc::clone(&request_from),
+            ip: Arc::clone(&ip),
             method: head.method,
             target: head.target,
             headers: head.headers,

@@ -196,3 +196,137 @@ async fn delete_all_returns_replayable_imposters_by_default() {
     );
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn near_misses_name_the_failing_fields_of_the_closest_stubs() {
+    let server = start(ServerConfig::default()).await;
+    let api = server.local_addr().port();
+    let port = free_port();
+    let charges = json!({
+        "predicates": [{"equals": {"method": "POST", "path": "/charges"}},
+                       {"exists": {"headers": {"Idempotency-Key": true}}}],
+        "responses": [{"is": {"statusCode": 201}}]
+    });
+    let refunds = json!({
+        "predicates": [{"equals": {"method": "POST", "path": "/refunds", "query": {"full": "true"}}}],
+        "responses": [{"is": {"statusCode": 202}}]
+    });
+    create(
+        &server,
+        json!({"protocol": "http", "port": port, "recordRequests": true,
+               "stubs": [charges.clone(), refunds.clone()]}),
+    )
+    .await;
+    send(port, "POST", "/charge", &[], "{}").await;
+    let reply = send(
+        api,
+        "GET",
+        &format!("/imposters/{port}/nearMisses"),
+        &[],
+        "",
+    )
+    .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let report = reply.json();
+    let near_miss = &report["nearMisses"][0];
+    assert_eq!(near_miss["request"]["path"], "/charge");
+    assert!(near_miss["request"]["timestamp"].is_string());
+    assert_eq!(
+        near_miss["closestStubs"],
+        json!([
+            {"index": 0, "stub": charges, "mismatches": [
+                {"predicate": 0, "operator": "equals", "field": "path", "expected": "/charges",
+                 "actual": "/charge", "diff": "-/charges\n+/charge\n"},
+                {"predicate": 1, "operator": "exists", "field": "headers.Idempotency-Key",
+                 "expected": true, "actual": null}
+            ]},
+            {"index": 1, "stub": refunds, "mismatches": [
+                {"predicate": 0, "operator": "equals", "field": "path", "expected": "/refunds",
+                 "actual": "/charge", "diff": "-/refunds\n+/charge\n"},
+                {"predicate": 0, "operator": "equals", "field": "query.full", "expected": "true",
+                 "actual": null}
+            ]}
+        ])
+    );
+    assert_eq!(report["recording"], true);
+    let keys: Vec<_> = report
+        .as_object()
+        .into_iter()
+        .flat_map(|o| o.keys())
+        .collect();
+    assert_eq!(keys, ["nearMisses", "recording"]);
+    let one = send(
+        api,
+        "GET",
+        &format!("/imposters/{port}/nearMisses?closest=1"),
+        &[],
+        "",
+    )
+    .await;
+    assert_eq!(
+        one.json()["nearMisses"][0]["closestStubs"]
+            .as_array()
+            .map(Vec::len),
+        Some(1)
+    );
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn near_misses_without_recording_missing_imposters_and_bad_closest() {
+    let server = start(ServerConfig::default()).await;
+    let api = server.local_addr().port();
+    let port = free_port();
+    create(&server, json!({"protocol": "http", "port": port})).await;
+    send(port, "GET", "/", &[], "").await;
+    let path = format!("/imposters/{port}/nearMisses");
+    let reply = send(api, "GET", &path, &[], "").await;
+    assert_eq!(
+        (reply.status, reply.json()),
+        (200, json!({"nearMisses": [], "recording": false}))
+    );
+    let missing = send(api, "GET", "/imposters/1/nearMisses", &[], "").await;
+    assert_eq!(missing.status, 404);
+    assert_eq!(missing.json()["errors"][0]["code"], "no such resource");
+    let bad = send(api, "GET", &format!("{path}?closest=two"), &[], "").await;
+    assert_eq!(bad.status, 400);
+    assert_eq!(bad.json()["errors"][0]["code"], "bad data");
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn near_misses_follow_mock_recording_and_stub_changes() {
+    let server = start(ServerConfig {
+        mock: true,
+        ..ServerConfig::default()
+    })
+    .await;
+    let api = server.local_addr().port();
+    let port = free_port();
+    create(
+        &server,
+        json!({"protocol": "http", "port": port, "stubs": [
+            {"predicates": [{"equals": {"path": "/a"}}], "responses": [{"is": {}}]}
+        ]}),
+    )
+    .await;
+    send(port, "GET", "/b", &[], "").await;
+    let path = format!("/imposters/{port}/nearMisses");
+    let report = send(api, "GET", &path, &[], "").await.json();
+    assert_eq!(report["nearMisses"].as_array().map(Vec::len), Some(1));
+    // The report reads the current stubs: once a stub matches, the request is no near miss.
+    let stubs =
+        json!({"stubs": [{"predicates": [{"equals": {"path": "/b"}}], "responses": [{"is": {}}]}]});
+    let replaced = send(
+        api,
+        "PUT",
+        &format!("/imposters/{port}/stubs"),
+        &[],
+        &stubs.to_string(),
+    )
+    .await;
+    assert_eq!(replaced.status, 200, "{}", replaced.body);
+    let report = send(api, "GET", &path, &[], "").await.json();
+    assert_eq!(report, json!({"nearMisses": [], "recording": true}));
+    server.shutdown().await;
+}
