@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of rehearsal: the format check, clippy with warnings denied, the whole cargo
-# test suite (unit, black-box and conformance tests), and the mountepy client test.
+# test suite (unit, black-box and conformance tests), the conformance corpus and the test kit's
+# tests replayed against npm mountebank 2.9.1 (the reference), and the mountepy client test.
 # It checks for what the tests need first, and installs it when it can (as root in CI).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,11 +26,24 @@ if ! need python3 || ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
     fi
 fi
 
+if ! need npm; then
+    if [ "$(id -u)" = 0 ] && need apt-get; then
+        apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null
+    else
+        echo "error: the reference tests need Node.js with npm (apt-get install nodejs npm)" >&2
+        exit 1
+    fi
+fi
+
 echo "== cargo fmt --check"
 cargo fmt --all --check
 echo "== cargo clippy"
 cargo clippy --workspace --all-targets -- -D warnings
 echo "== cargo test"
 cargo test --workspace
+echo "== against npm mountebank 2.9.1: the conformance corpus and the test kit"
+mb=$(sh scripts/mountebank.sh)
+CONFORMANCE_MB=$mb cargo test -p rehearsal-cli --test it conformance
+REHEARSAL_TEST_MB=$mb cargo test -p rehearsal --test it kit
 echo "== mountepy"
 bash tests/mountepy/run.sh
