@@ -4,6 +4,7 @@ mod error;
 mod imposters;
 mod meta;
 mod near_misses;
+mod negotiate;
 mod reply;
 mod stubs;
 

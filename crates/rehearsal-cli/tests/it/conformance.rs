@@ -359,7 +359,11 @@ fn generalize_text(s: &str, names: &[(u16, String)]) -> String {
         }
     }
     while !rest.is_empty() {
-        if rest.len() >= 24 && compare::matches("${timestamp}", &rest[..24]) {
+        // `get` declines a cut inside a multi-byte character, which cannot be a timestamp.
+        if rest
+            .get(..24)
+            .is_some_and(|head| compare::matches("${timestamp}", head))
+        {
             out.push_str("${timestamp}");
             rest = &rest[24..];
             continue;

@@ -10,6 +10,7 @@ use axum::response::Response;
 use rehearsal_core::{ImposterSpec, MbError, ServerOptions};
 use serde_json::{json, Value};
 
+use super::negotiate;
 use super::reply::{self, base_url, flag, parse_body};
 use super::{ApiError, AppState};
 use crate::imposter::Imposter;
@@ -43,17 +44,21 @@ pub async fn list(
         replayable,
         remove_proxies,
     };
-    all_json(&state, form, &base_url(&headers))
+    negotiate::reply(
+        &headers,
+        "imposters",
+        &all_json(&state, form, &base_url(&headers)),
+    )
 }
 
-fn all_json(state: &AppState, form: Form, base_url: &str) -> Response {
+fn all_json(state: &AppState, form: Form, base_url: &str) -> Value {
     let imposters: Vec<Value> = state
         .registry
         .all()
         .iter()
         .map(|imposter| imposter_json(imposter, form, base_url))
         .collect();
-    reply::json(&json!({ "imposters": imposters }))
+    json!({ "imposters": imposters })
 }
 
 pub async fn create(
@@ -156,11 +161,14 @@ pub async fn show(
         replayable: flag(&query, "replayable"),
         remove_proxies: flag(&query, "removeProxies"),
     };
-    Ok(reply::json(&imposter_json(
-        &imposter,
-        form,
-        &base_url(&headers),
-    )))
+    Ok(negotiated_imposter(&headers, &imposter, form))
+}
+
+/// An imposter on a negotiated route: JSON, or a page of it.
+fn negotiated_imposter(headers: &HeaderMap, imposter: &Imposter, form: Form) -> Response {
+    let title = format!("imposter {}", imposter.port);
+    let json = imposter_json(imposter, form, &base_url(headers));
+    negotiate::reply(headers, &title, &json)
 }
 
 /// `DELETE /imposters/:id` answers `{}` when there is no such imposter.
@@ -192,11 +200,7 @@ pub async fn delete_saved_requests(
 ) -> Result<Response, ApiError> {
     let imposter = find(&state, &id)?;
     imposter.reset_requests();
-    Ok(reply::json(&imposter_json(
-        &imposter,
-        Form::default(),
-        &base_url(&headers),
-    )))
+    Ok(negotiated_imposter(&headers, &imposter, Form::default()))
 }
 
 /// Removes recorded proxy responses (`is` responses with a numeric `_proxyResponseTime`) and
@@ -230,9 +234,5 @@ pub async fn delete_saved_proxy_responses(
             .map_err(ApiError::from_errors)?;
         imposter.change_stubs(|stubs, wrap| *stubs = compiled.into_iter().map(wrap).collect());
     }
-    Ok(reply::json(&imposter_json(
-        &imposter,
-        Form::default(),
-        &base_url(&headers),
-    )))
+    Ok(negotiated_imposter(&headers, &imposter, Form::default()))
 }

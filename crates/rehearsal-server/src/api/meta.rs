@@ -9,21 +9,23 @@ use axum::response::Response;
 use rehearsal_core::{ErrorCode, MbError};
 use serde_json::{json, Value};
 
-use super::reply::{self, base_url};
+use super::negotiate;
+use super::reply::base_url;
 use super::{ApiError, AppState};
 
 pub async fn home(headers: HeaderMap) -> Response {
     let base = base_url(&headers);
-    reply::json(&json!({
+    let links = json!({
         "_links": {
             "imposters": { "href": format!("{base}/imposters") },
             "config": { "href": format!("{base}/config") },
             "logs": { "href": format!("{base}/logs") }
         }
-    }))
+    });
+    negotiate::reply(&headers, "rehearsal", &links)
 }
 
-pub async fn config(State(state): State<Arc<AppState>>) -> Response {
+pub async fn config(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
     let cwd = std::env::current_dir()
         .map(|dir| dir.display().to_string())
         .unwrap_or_default();
@@ -31,7 +33,7 @@ pub async fn config(State(state): State<Arc<AppState>>) -> Response {
     // mountebank's keys, kept so clients that read them find them: there is no Node.js, so
     // `nodeVersion` is null, and a native process has no separate JS heap, so the heap figures
     // are the resident set.
-    reply::json(&json!({
+    let config = json!({
         "version": state.config.version,
         "options": state.config.options_json,
         "process": {
@@ -44,7 +46,8 @@ pub async fn config(State(state): State<Arc<AppState>>) -> Response {
             "uptime": state.started.elapsed().as_secs_f64(),
             "cwd": cwd
         }
-    }))
+    });
+    negotiate::reply(&headers, "config", &config)
 }
 
 /// The process's resident memory in bytes (Linux), 0 where it cannot be read.
@@ -62,6 +65,7 @@ fn resident_set_bytes() -> u64 {
 pub async fn logs(
     State(state): State<Arc<AppState>>,
     Query(query): Query<HashMap<String, String>>,
+    headers: HeaderMap,
 ) -> Response {
     let entries = match &state.config.log_file {
         Some(path) if path.exists() => match std::fs::read_to_string(path) {
@@ -88,7 +92,7 @@ pub async fn logs(
         .get(start..end.max(start))
         .map(<[Value]>::to_vec)
         .unwrap_or_default();
-    reply::json(&json!({ "logs": logs }))
+    negotiate::reply(&headers, "logs", &json!({ "logs": logs }))
 }
 
 pub async fn not_found() -> ApiError {
