@@ -1,5 +1,6 @@
 //! Imposters: the builder that describes one, and the handle to one that exists on a server.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
 use serde_json::{json, Map, Value};
@@ -149,7 +150,7 @@ impl Imposter {
                 order: self.order,
                 strict: self.strict,
             }),
-            verified_by_hand: Mutex::new(false),
+            verified_by_hand: AtomicBool::new(false),
             deleted: false,
         })
     }
@@ -163,7 +164,7 @@ pub struct ImposterHandle {
     scheme: &'static str,
     name: Option<String>,
     expectations: Mutex<Expectations>,
-    verified_by_hand: Mutex<bool>,
+    verified_by_hand: AtomicBool,
     deleted: bool,
 }
 
@@ -248,10 +249,7 @@ impl ImposterHandle {
     /// that matched no stub. The error's report says what was expected, what happened, and
     /// which stubs unmatched requests came closest to.
     pub fn verify(&self) -> Result<()> {
-        *self
-            .verified_by_hand
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner()) = true;
+        self.verified_by_hand.store(true, Ordering::Relaxed);
         self.check()
     }
 
@@ -296,10 +294,7 @@ impl Drop for ImposterHandle {
         if self.deleted {
             return;
         }
-        let by_hand = *self
-            .verified_by_hand
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let by_hand = self.verified_by_hand.load(Ordering::Relaxed);
         let failure = if by_hand || std::thread::panicking() {
             None
         } else {
@@ -322,9 +317,9 @@ impl std::fmt::Debug for ImposterHandle {
 }
 
 pub(crate) fn requests_of(imposter: &Value) -> Vec<RecordedRequest> {
-    imposter
-        .get("requests")
-        .and_then(Value::as_array)
-        .map(|requests| requests.iter().cloned().map(RecordedRequest::new).collect())
-        .unwrap_or_default()
+    verify::list(imposter, "requests")
+        .iter()
+        .cloned()
+        .map(RecordedRequest::new)
+        .collect()
 }

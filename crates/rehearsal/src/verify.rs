@@ -189,16 +189,18 @@ struct NearMissReport {
     near_misses: Vec<NearMiss>,
 }
 
+/// The array under `key` of a JSON object from the API; empty when it is missing.
+pub(crate) fn list<'a>(json: &'a Value, key: &str) -> &'a [Value] {
+    json.get(key)
+        .and_then(Value::as_array)
+        .map_or(&[], Vec::as_slice)
+}
+
 /// For each recorded request of `imposter` (its full JSON), the index of the stub that
 /// answered it, or `None` when none matched.
 pub(crate) fn hits(imposter: &Value) -> Result<Vec<Option<usize>>> {
     let stubs = compiled_stubs(imposter)?;
-    let requests = imposter
-        .get("requests")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
-    Ok(requests
+    Ok(list(imposter, "requests")
         .iter()
         .map(|recorded| {
             let request = Request::from_recorded(recorded)?;
@@ -210,22 +212,12 @@ pub(crate) fn hits(imposter: &Value) -> Result<Vec<Option<usize>>> {
 }
 
 fn compiled_stubs(imposter: &Value) -> Result<Vec<Vec<Predicate>>> {
-    let stubs = imposter
-        .get("stubs")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
     let options = CompileOptions::default();
-    stubs
+    list(imposter, "stubs")
         .iter()
         .enumerate()
         .map(|(index, stub)| {
-            let predicates = stub
-                .get("predicates")
-                .and_then(Value::as_array)
-                .cloned()
-                .unwrap_or_default();
-            predicates
+            list(stub, "predicates")
                 .iter()
                 .map(|predicate| {
                     Predicate::compile(predicate, &options).map_err(|error| {
@@ -254,17 +246,8 @@ pub(crate) fn near_misses(api: &Api, port: u16) -> Result<Vec<NearMiss>> {
         })?
     } else {
         let imposter = api.get(&format!("/imposters/{port}"))?;
-        let stubs = imposter
-            .get("stubs")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
-        let recorded = imposter
-            .get("requests")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
-        rehearsal_core::near_miss::report_from_json(&stubs, &recorded, CLOSEST)
+        let (stubs, recorded) = (list(&imposter, "stubs"), list(&imposter, "requests"));
+        rehearsal_core::near_miss::report_from_json(stubs, recorded, CLOSEST)
     };
     let report: NearMissReport = serde_json::from_value(report).map_err(|error| {
         Error::connect(format!(

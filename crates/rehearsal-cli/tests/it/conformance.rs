@@ -327,23 +327,18 @@ fn bless_expect(step: &Step, got: &client::Response, ports: &Ports) -> Value {
 }
 
 fn generalize(value: &Value, names: &[(u16, String)]) -> Value {
-    match value {
-        Value::Number(n) => match names
-            .iter()
-            .find(|(p, _)| Some(u64::from(*p)) == n.as_u64())
-        {
-            Some((_, name)) => Value::String(name.clone()),
-            None => value.clone(),
+    case::map_json(
+        value,
+        &|key| generalize_text(key, names),
+        &|leaf| match leaf {
+            Value::Number(n) => names
+                .iter()
+                .find(|(p, _)| Some(u64::from(*p)) == n.as_u64())
+                .map(|(_, name)| Value::String(name.clone())),
+            Value::String(s) => Some(Value::String(generalize_text(s, names))),
+            _ => None,
         },
-        Value::String(s) => Value::String(generalize_text(s, names)),
-        Value::Array(items) => Value::Array(items.iter().map(|v| generalize(v, names)).collect()),
-        Value::Object(map) => Value::Object(
-            map.iter()
-                .map(|(k, v)| (generalize_text(k, names), generalize(v, names)))
-                .collect(),
-        ),
-        other => other.clone(),
-    }
+    )
 }
 
 /// Replaces client ports, timestamps and the case's ports by their placeholders.

@@ -102,22 +102,37 @@ pub fn port_count(text: &str) -> usize {
 /// number, so `"port": "${port1}"` is a JSON number; inside longer strings the text is replaced.
 /// Other `${...}` sequences (wildcards, mountebank's own copy tokens) are left alone.
 pub fn substitute(value: &Value, ports: &Ports) -> Value {
-    match value {
-        Value::String(s) => {
-            if let Some(name) = s.strip_prefix("${").and_then(|r| r.strip_suffix('}')) {
-                if let Some(port) = ports.lookup(name) {
-                    return Value::from(port);
-                }
+    map_json(
+        value,
+        &|key| substitute_text(key, ports),
+        &|leaf| match leaf {
+            Value::String(s) => {
+                let whole = s.strip_prefix("${").and_then(|r| r.strip_suffix('}'));
+                Some(match whole.and_then(|name| ports.lookup(name)) {
+                    Some(port) => Value::from(port),
+                    None => Value::String(substitute_text(s, ports)),
+                })
             }
-            Value::String(substitute_text(s, ports))
-        }
-        Value::Array(items) => Value::Array(items.iter().map(|v| substitute(v, ports)).collect()),
+            _ => None,
+        },
+    )
+}
+
+/// Rebuilds `value` with every object key passed through `key` and every scalar through
+/// `leaf` (`None` keeps it as it is): the one traversal the runner's rewrites share.
+pub fn map_json(
+    value: &Value,
+    key: &impl Fn(&str) -> String,
+    leaf: &impl Fn(&Value) -> Option<Value>,
+) -> Value {
+    match value {
+        Value::Array(items) => Value::Array(items.iter().map(|v| map_json(v, key, leaf)).collect()),
         Value::Object(map) => Value::Object(
             map.iter()
-                .map(|(k, v)| (substitute_text(k, ports), substitute(v, ports)))
+                .map(|(k, v)| (key(k), map_json(v, key, leaf)))
                 .collect(),
         ),
-        other => other.clone(),
+        scalar => leaf(scalar).unwrap_or_else(|| scalar.clone()),
     }
 }
 
