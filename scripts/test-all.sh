@@ -2,6 +2,7 @@
 # Runs every test of rehearsal: the format check, clippy with warnings denied, the whole cargo
 # test suite (unit, black-box and conformance tests), the conformance corpus and the test kit's
 # tests replayed against npm mountebank 2.9.1 (the reference), and the mountepy client test.
+# The environment tests start real Redis and PostgreSQL servers.
 # It checks for what the tests need first, and installs it when it can (as root in CI).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,6 +32,18 @@ if ! need npm; then
         apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null
     else
         echo "error: the reference tests need Node.js with npm (apt-get install nodejs npm)" >&2
+        exit 1
+    fi
+fi
+
+# The environment tests run real Redis and PostgreSQL servers (and their clients).
+has_postgres() { need initdb || compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; }
+if ! need redis-server || ! need redis-cli || ! has_postgres || ! need psql; then
+    if [ "$(id -u)" = 0 ] && need apt-get; then
+        apt-get update -qq && apt-get install -y -qq redis-server postgresql >/dev/null
+    else
+        echo "error: the environment tests need Redis and PostgreSQL (apt-get install" \
+            "redis-server postgresql)" >&2
         exit 1
     fi
 fi

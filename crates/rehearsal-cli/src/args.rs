@@ -57,6 +57,7 @@ pub fn program_name(argv0: Option<&Path>) -> &'static str {
     long_about = None,
     after_help = "With no command, `start` is assumed, as with mountebank's `mb`.\n\
         `<command> --help` provides more details.\n\n\
+        Environments: `rehearsal up | run | down | ps | logs` (see `rehearsal up --help`).\n\n\
         Exit codes: 0 success (also after SIGINT/SIGTERM, and `stop` with nothing running); \
         1 the command failed; 2 the command line is invalid.",
     disable_help_flag = true,

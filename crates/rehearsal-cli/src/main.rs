@@ -6,6 +6,7 @@
 mod args;
 mod commands;
 mod config;
+mod env_args;
 mod logging;
 mod pidfile;
 
@@ -16,7 +17,11 @@ use crate::commands::start::Launch;
 use crate::config::Invocation;
 
 fn main() -> ExitCode {
-    let cli = match args::parse(std::env::args_os().collect()) {
+    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if env_args::is_env_command(&argv) {
+        return run_env(argv);
+    }
+    let cli = match args::parse(argv) {
         Ok(cli) => cli,
         Err(e) => {
             // Help and version are "errors" with exit code 0.
@@ -26,6 +31,24 @@ fn main() -> ExitCode {
     };
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// `up`, `run`, `down`, `ps` and `logs`: rehearsal's own commands, apart from mountebank's.
+fn run_env(argv: Vec<std::ffi::OsString>) -> ExitCode {
+    let cli = match env_args::parse(argv) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
+        }
+    };
+    match commands::env::run(cli) {
+        Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::from(1)

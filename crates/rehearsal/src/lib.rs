@@ -159,6 +159,7 @@ mod response;
 mod stub;
 mod verify;
 
+pub mod environment;
 pub mod service;
 
 pub use behavior::{Behavior, CopyFrom, Lookup};

@@ -25,7 +25,7 @@
 
 mod describe;
 mod error;
-mod group;
+pub(crate) mod group;
 mod logs;
 mod port;
 mod probe;
@@ -35,7 +35,7 @@ mod signal;
 mod spawn;
 mod spec;
 mod start;
-mod template;
+pub(crate) mod template;
 mod watchdog;
 
 pub use error::Error;
@@ -44,4 +44,4 @@ pub use logs::{LogPaths, LogTail};
 pub use probe::{HttpProbe, Probe};
 pub use running::RunningService;
 pub use signal::Signal;
-pub use spec::Service;
+pub use spec::{Service, SetupResult};

@@ -2,7 +2,7 @@
 //! and as `mb`. Each test works in its own temporary directory on its own free port; helpers are
 //! in `cli/harness.rs`.
 
-mod harness;
+pub(crate) mod harness;
 
 use std::fs;
 

@@ -72,6 +72,10 @@ enum Kind {
         service: String,
         source: io::Error,
     },
+    Setup {
+        run: Run,
+        problem: String,
+    },
     Config {
         service: Option<String>,
         problem: String,
@@ -129,6 +133,11 @@ impl Error {
         matches!(*self.kind, Kind::Config { .. })
     }
 
+    /// The service was ready, but its `after_ready` step failed; it was stopped.
+    pub fn is_setup(&self) -> bool {
+        matches!(*self.kind, Kind::Setup { .. })
+    }
+
     /// A service could not be stopped: it outlived SIGKILL, or waiting for it failed.
     pub fn is_stop(&self) -> bool {
         matches!(*self.kind, Kind::Stop { .. })
@@ -141,7 +150,8 @@ impl Error {
             | Kind::Exited { run, .. }
             | Kind::Timeout { run, .. }
             | Kind::PortTaken { run, .. }
-            | Kind::PortsExhausted { run, .. } => Some(&run.service),
+            | Kind::PortsExhausted { run, .. }
+            | Kind::Setup { run, .. } => Some(&run.service),
             Kind::Logs { service, .. }
             | Kind::NoFreePort { service, .. }
             | Kind::Stop { service, .. } => Some(service),
@@ -169,7 +179,8 @@ impl Error {
             | Kind::Exited { run, .. }
             | Kind::Timeout { run, .. }
             | Kind::PortTaken { run, .. }
-            | Kind::PortsExhausted { run, .. } => Some(run),
+            | Kind::PortsExhausted { run, .. }
+            | Kind::Setup { run, .. } => Some(run),
             _ => None,
         }
     }
@@ -224,6 +235,10 @@ impl Error {
             problem: problem.into(),
             hint: hint.into(),
         })
+    }
+
+    pub(crate) fn setup(run: Run, problem: String) -> Error {
+        Error::new(Kind::Setup { run, problem })
     }
 
     pub(crate) fn stop(service: &str, pid: u32, failure: StopFailure) -> Error {
@@ -354,6 +369,19 @@ impl fmt::Display for Error {
                  127.0.0.1: {source}\n\nCheck that the loopback interface is up and that the \
                  machine has not run out of ports or file descriptors."
             ),
+            Kind::Setup { run, problem } => {
+                writeln!(
+                    f,
+                    "service `{}` was ready, but its setup step failed: {problem}",
+                    run.service
+                )?;
+                write_run(f, run)?;
+                write!(
+                    f,
+                    "The service was stopped. The step's error above says what went wrong; the \
+                     service's output may say more."
+                )
+            }
             Kind::Config {
                 service,
                 problem,

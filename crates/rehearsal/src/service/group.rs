@@ -45,6 +45,8 @@ use super::template::Endpoint;
 #[derive(Clone, Debug, Default)]
 pub struct Services {
     services: Vec<Service>,
+    /// Started elsewhere (imposters of an environment), ready from the outset.
+    elsewhere: Vec<(String, Endpoint)>,
 }
 
 /// The running services of a [`Services`] group, in the order they became ready. Dropping it
@@ -68,6 +70,15 @@ impl Services {
         self
     }
 
+    /// Adds something already running that the group's services may refer to by `name` in
+    /// templates, as if it were a ready service of the group.
+    pub(crate) fn add_running_elsewhere(mut self, name: &str, port: u16, url: String) -> Services {
+        let mut endpoint = Endpoint::loopback(port);
+        endpoint.url = url;
+        self.elsewhere.push((name.to_owned(), endpoint));
+        self
+    }
+
     /// Starts every service, each after its dependencies are ready. If one fails, those
     /// already started are stopped and the first failure is returned.
     pub fn start(self) -> Result<RunningServices, Error> {
@@ -76,7 +87,8 @@ impl Services {
             .into_iter()
             .map(Plan::new)
             .collect::<Result<Vec<_>, _>>()?;
-        let dependencies = dependencies(&plans)?;
+        let elsewhere: HashMap<String, Endpoint> = self.elsewhere.into_iter().collect();
+        let dependencies = dependencies(&plans, &elsewhere)?;
         if let Some(cycle) = find_cycle(&dependencies) {
             let names: Vec<&str> = cycle.iter().map(|&i| plans[i].name()).collect();
             return Err(Error::config(
@@ -89,7 +101,7 @@ impl Services {
                  services that do not need it in turn.",
             ));
         }
-        run(&plans, &dependencies)
+        run(&plans, &dependencies, elsewhere)
     }
 }
 
@@ -153,8 +165,12 @@ impl Drop for RunningServices {
     }
 }
 
-/// For each plan, the indices of the plans it waits for.
-fn dependencies(plans: &[Plan]) -> Result<Vec<Vec<usize>>, Error> {
+/// For each plan, the indices of the plans it waits for. Names of things running elsewhere
+/// are known but need no waiting.
+fn dependencies(
+    plans: &[Plan],
+    elsewhere: &HashMap<String, Endpoint>,
+) -> Result<Vec<Vec<usize>>, Error> {
     let mut index = HashMap::new();
     for (i, plan) in plans.iter().enumerate() {
         if index.insert(plan.name(), i).is_some() {
@@ -165,12 +181,19 @@ fn dependencies(plans: &[Plan]) -> Result<Vec<Vec<usize>>, Error> {
             ));
         }
     }
-    let known = || plans.iter().map(Plan::name).collect::<Vec<_>>().join(", ");
+    let known = || {
+        let names = plans.iter().map(Plan::name);
+        let elsewhere = elsewhere.keys().map(String::as_str);
+        names.chain(elsewhere).collect::<Vec<_>>().join(", ")
+    };
     plans
         .iter()
         .map(|plan| {
             let mut needs = Vec::new();
             for name in &plan.spec.depends_on {
+                if elsewhere.contains_key(name) {
+                    continue;
+                }
                 let i = *index.get(name.as_str()).ok_or_else(|| {
                     Error::config(
                         Some(plan.name()),
@@ -184,6 +207,9 @@ fn dependencies(plans: &[Plan]) -> Result<Vec<Vec<usize>>, Error> {
                 needs.push(i);
             }
             for (name, template) in plan.references() {
+                if elsewhere.contains_key(name) {
+                    continue;
+                }
                 let i = *index.get(name).ok_or_else(|| {
                     Error::config(
                         Some(plan.name()),
@@ -205,7 +231,7 @@ fn dependencies(plans: &[Plan]) -> Result<Vec<Vec<usize>>, Error> {
 }
 
 /// A dependency cycle as plan indices, first and last the same, if there is one.
-fn find_cycle(dependencies: &[Vec<usize>]) -> Option<Vec<usize>> {
+pub(crate) fn find_cycle(dependencies: &[Vec<usize>]) -> Option<Vec<usize>> {
     #[derive(Clone, Copy, PartialEq)]
     enum Mark {
         New,
@@ -250,9 +276,14 @@ struct Board {
     finished: usize,
 }
 
-fn run(plans: &[Plan], dependencies: &[Vec<usize>]) -> Result<RunningServices, Error> {
+fn run(
+    plans: &[Plan],
+    dependencies: &[Vec<usize>],
+    elsewhere: HashMap<String, Endpoint>,
+) -> Result<RunningServices, Error> {
+    let elsewhere_names: Vec<String> = elsewhere.keys().cloned().collect();
     let board = Mutex::new(Board {
-        ready: HashMap::new(),
+        ready: elsewhere,
         failed: false,
         finished: 0,
     });
@@ -262,7 +293,12 @@ fn run(plans: &[Plan], dependencies: &[Vec<usize>]) -> Result<RunningServices, E
             .iter()
             .zip(dependencies)
             .map(|(plan, needs)| {
-                let needs: Vec<&str> = needs.iter().map(|&i| plans[i].name()).collect();
+                // Everything running elsewhere is ready, and templates may name any of it.
+                let needs: Vec<&str> = needs
+                    .iter()
+                    .map(|&i| plans[i].name())
+                    .chain(elsewhere_names.iter().map(String::as_str))
+                    .collect();
                 let (board, changed) = (&board, &changed);
                 scope.spawn(move || start_when_ready(plan, &needs, board, changed))
             })

@@ -118,7 +118,7 @@ pub(crate) struct LogFiles {
 
 /// Creates a fresh pair of log files for a start of `name`. They get a provisional name
 /// because the child's PID, which names them in the end, is not known yet.
-pub(crate) fn create(name: &str) -> io::Result<LogFiles> {
+pub(crate) fn create(dir: &Path, name: &str) -> io::Result<LogFiles> {
     static SEQUENCE: AtomicU64 = AtomicU64::new(0);
     let sequence = SEQUENCE.fetch_add(1, Ordering::Relaxed);
     let stem = format!(
@@ -126,7 +126,7 @@ pub(crate) fn create(name: &str) -> io::Result<LogFiles> {
         file_safe(name),
         std::process::id()
     );
-    let paths = paths_for(&stem);
+    let paths = paths_for(dir, &stem);
     Ok(LogFiles {
         stdout: File::create(&paths.stdout)?,
         stderr: File::create(&paths.stderr)?,
@@ -138,7 +138,8 @@ pub(crate) fn create(name: &str) -> io::Result<LogFiles> {
 /// in `ps` or a report. The child keeps writing through its open descriptors. If renaming
 /// fails the provisional names stay, which loses nothing.
 pub(crate) fn name_after_pid(paths: LogPaths, name: &str, pid: u32) -> LogPaths {
-    let final_paths = paths_for(&format!("{}-{pid}", file_safe(name)));
+    let dir = paths.stdout.parent().unwrap_or(Path::new("."));
+    let final_paths = paths_for(dir, &format!("{}-{pid}", file_safe(name)));
     let rename = |from: PathBuf, to: PathBuf| {
         if fs::rename(&from, &to).is_ok() {
             to
@@ -255,8 +256,7 @@ fn target_dir() -> Option<PathBuf> {
         .map(Path::to_owned)
 }
 
-fn paths_for(stem: &str) -> LogPaths {
-    let dir = dir();
+fn paths_for(dir: &Path, stem: &str) -> LogPaths {
     LogPaths {
         stdout: dir.join(format!("{stem}.stdout.log")),
         stderr: dir.join(format!("{stem}.stderr.log")),

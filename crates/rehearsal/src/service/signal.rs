@@ -3,6 +3,7 @@
 //! A newtype over nix's signal, so the kit's public API does not change with nix versions.
 
 use std::fmt;
+use std::str::FromStr;
 
 use nix::sys::signal::Signal as NixSignal;
 
@@ -39,6 +40,23 @@ impl Signal {
     /// The signal's name, such as `SIGTERM`.
     pub fn name(self) -> &'static str {
         self.0.as_str()
+    }
+}
+
+impl FromStr for Signal {
+    type Err = String;
+
+    /// A signal by name, with or without the `SIG` prefix, in any case: `SIGTERM`, `term`.
+    fn from_str(name: &str) -> Result<Signal, String> {
+        let upper = name.to_ascii_uppercase();
+        let full = if upper.starts_with("SIG") {
+            upper
+        } else {
+            format!("SIG{upper}")
+        };
+        NixSignal::from_str(&full)
+            .map(Signal)
+            .map_err(|_| format!("`{name}` is not a signal name (such as SIGTERM or SIGINT)"))
     }
 }
 

@@ -1,7 +1,9 @@
 //! `Service`: how to run one program, as a builder.
 
 use std::ffi::{OsStr, OsString};
+use std::fmt;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use super::error::Error;
@@ -58,6 +60,23 @@ pub struct Service {
     pub(crate) ready_timeout: Duration,
     pub(crate) stop: StopPolicy,
     pub(crate) depends_on: Vec<String>,
+    pub(crate) url: Option<String>,
+    pub(crate) log_dir: Option<PathBuf>,
+    pub(crate) run_as: Option<(u32, u32)>,
+    pub(crate) after_ready: Option<AfterReady>,
+}
+
+/// What a setup step returns: any error, reported with the service's logs.
+pub type SetupResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
+
+/// A step run once the service is ready, before it counts as started.
+#[derive(Clone)]
+pub(crate) struct AfterReady(pub(crate) Arc<dyn Fn(&RunningService) -> SetupResult + Send + Sync>);
+
+impl fmt::Debug for AfterReady {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("AfterReady(..)")
+    }
 }
 
 /// One change to the inherited environment, applied in the order given.
@@ -87,6 +106,10 @@ impl Service {
                 grace: STOP_GRACE,
             },
             depends_on: Vec::new(),
+            url: None,
+            log_dir: None,
+            run_as: None,
+            after_ready: None,
         }
     }
 
@@ -173,6 +196,41 @@ impl Service {
     /// [`Services`]: super::Services
     pub fn depends_on(mut self, name: impl Into<String>) -> Service {
         self.depends_on.push(name.into());
+        self
+    }
+
+    /// The URL of the service, as `{url}`, `{<name>.url}` and [`RunningService::url`] give
+    /// it: a template of the service's own `{host}` and `{port}`;
+    /// `http://{host}:{port}` by default. A database says how to reach it this way:
+    /// `postgres://app@{host}:{port}/orders`.
+    pub fn url(mut self, template: impl Into<String>) -> Service {
+        self.url = Some(template.into());
+        self
+    }
+
+    /// The directory for the service's log files; by default `rehearsal/logs` in cargo's
+    /// target directory.
+    pub fn log_dir(mut self, dir: impl Into<PathBuf>) -> Service {
+        self.log_dir = Some(dir.into());
+        self
+    }
+
+    /// Runs the program as this user and group, which needs the test process to be root.
+    /// Some servers refuse to run as root (PostgreSQL does); CI jobs often are root.
+    pub fn run_as(mut self, uid: u32, gid: u32) -> Service {
+        self.run_as = Some((uid, gid));
+        self
+    }
+
+    /// A step to run once the service is ready, before it counts as started and before the
+    /// services that depend on it start: creating a database, loading a schema. If it fails,
+    /// the service is stopped and the start fails with the step's error and the service's
+    /// logs.
+    pub fn after_ready(
+        mut self,
+        step: impl Fn(&RunningService) -> SetupResult + Send + Sync + 'static,
+    ) -> Service {
+        self.after_ready = Some(AfterReady(Arc::new(step)));
         self
     }
 

@@ -33,6 +33,7 @@ pub(crate) struct Plan {
     args: Vec<Template>,
     env: Vec<PlannedEnv>,
     probe: Option<ProbePlan>,
+    url: Option<Template>,
 }
 
 #[derive(Debug)]
@@ -74,11 +75,29 @@ impl Plan {
                 ),
             })?),
         };
+        let url = match &spec.url {
+            None => None,
+            Some(url) => {
+                let url = Template::parse(url).map_err(template_error)?;
+                if let Some(other) = url.references(&name).next() {
+                    return Err(Error::config(
+                        Some(&name),
+                        format!(
+                            "its URL template `{}` refers to the service `{other}`",
+                            url.source()
+                        ),
+                        "A service's URL may only use its own {host} and {port}.",
+                    ));
+                }
+                Some(url)
+            }
+        };
         Ok(Plan {
             spec,
             args,
             env,
             probe,
+            url,
         })
     }
 
@@ -103,6 +122,24 @@ impl Plan {
             }
         }
         found
+    }
+}
+
+impl Plan {
+    /// Where the service listens when given `port`, with its URL.
+    fn endpoint(&self, port: u16) -> Result<Endpoint, Error> {
+        let mut endpoint = Endpoint::loopback(port);
+        if let Some(url) = &self.url {
+            let context = Context {
+                own_name: self.name(),
+                own: &endpoint,
+                others: &HashMap::new(),
+            };
+            endpoint.url = url.render(&context).map_err(|e| {
+                Error::config(Some(self.name()), e.to_string(), "Fix the URL template.")
+            })?;
+        }
+        Ok(endpoint)
     }
 }
 
@@ -143,7 +180,7 @@ pub(crate) fn start(
             None => port::free().map_err(|e| Error::no_free_port(name, e))?,
         };
         ports_tried.push(port);
-        let endpoint = Endpoint::loopback(port);
+        let endpoint = plan.endpoint(port)?;
         let context = Context {
             own_name: name,
             own: &endpoint,
@@ -161,15 +198,7 @@ pub(crate) fn start(
         }
         let (attempt, readiness) = launch(plan, &context, command)?;
         match readiness {
-            Readiness::Ready => {
-                return Ok(RunningService::new(
-                    name.to_owned(),
-                    endpoint,
-                    attempt.process,
-                    plan.spec.stop,
-                    attempt.logs,
-                ))
-            }
+            Readiness::Ready => return set_up(plan, endpoint, attempt),
             Readiness::Exited(status) => {
                 let output = logs::tail(name, &attempt.logs, PORT_CLASH_LINES).text();
                 let run = attempt.report();
@@ -190,6 +219,38 @@ pub(crate) fn start(
             Readiness::Lost(failure) => {
                 return Err(Error::stop(name, attempt.process.pid(), failure));
             }
+        }
+    }
+}
+
+/// A ready service, once its `after_ready` step (if any) has passed. A failed step stops
+/// the service and is reported with its logs.
+fn set_up(plan: &Plan, endpoint: Endpoint, attempt: Attempt) -> Result<RunningService, Error> {
+    let Attempt {
+        command,
+        process,
+        logs,
+        started,
+        ..
+    } = attempt;
+    let service = RunningService::new(
+        plan.name().to_owned(),
+        endpoint,
+        process,
+        plan.spec.stop,
+        logs.clone(),
+    );
+    let Some(step) = &plan.spec.after_ready else {
+        return Ok(service);
+    };
+    match (step.0)(&service) {
+        Ok(()) => Ok(service),
+        Err(problem) => {
+            let pid = service.pid();
+            // The report's log tail is read after the stop, like a timeout's.
+            let _ = service.stop();
+            let run = command.run(started.elapsed(), Some(pid), Some(&logs));
+            Err(Error::setup(run, problem.to_string()))
         }
     }
 }
@@ -293,8 +354,10 @@ fn launch(
     rendered: Rendered,
 ) -> Result<(Attempt, Readiness), Error> {
     let spec = &plan.spec;
-    let files =
-        logs::create(&spec.name).map_err(|e| Error::logs(&spec.name, logs::dir().to_owned(), e))?;
+    let log_dir = spec.log_dir.as_deref().unwrap_or_else(|| logs::dir());
+    let files = fs::create_dir_all(log_dir)
+        .and_then(|()| logs::create(log_dir, &spec.name))
+        .map_err(|e| Error::logs(&spec.name, log_dir.to_owned(), e))?;
     let provisional = files.paths.clone();
     let mut command = Command::new(&spec.program);
     command.args(&rendered.args);
@@ -309,6 +372,10 @@ fn launch(
     }
     if let Some(dir) = &spec.current_dir {
         command.current_dir(dir);
+    }
+    if let Some((uid, gid)) = spec.run_as {
+        use std::os::unix::process::CommandExt;
+        command.uid(uid).gid(gid);
     }
     command
         .stdin(Stdio::null())

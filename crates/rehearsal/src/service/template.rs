@@ -15,19 +15,22 @@ use std::fmt;
 pub(crate) struct Endpoint {
     pub(crate) host: String,
     pub(crate) port: u16,
+    pub(crate) url: String,
 }
 
 impl Endpoint {
     /// The kit only hands out loopback addresses: tests must not open ports to the network.
     pub(crate) fn loopback(port: u16) -> Endpoint {
+        let host = "127.0.0.1".to_owned();
         Endpoint {
-            host: "127.0.0.1".to_owned(),
+            url: format!("http://{host}:{port}"),
+            host,
             port,
         }
     }
 
     pub(crate) fn url(&self) -> String {
-        format!("http://{}:{}", self.host, self.port)
+        self.url.clone()
     }
 }
 

@@ -70,9 +70,14 @@ impl Sandbox {
     }
 
     /// Runs a command that ends by itself (help, stop, ...) and returns its output.
-    pub fn run(&self, mut command: Command) -> Finished {
+    pub fn run(&self, command: Command) -> Finished {
+        self.run_for(command, PATIENCE)
+    }
+
+    /// Runs a command that ends by itself within `limit`.
+    pub fn run_for(&self, mut command: Command, limit: Duration) -> Finished {
         let mut child = Running::spawn(self, &mut command, "run");
-        let status = child.wait_exit(PATIENCE);
+        let status = child.wait_exit(limit);
         Finished {
             status,
             stdout: child.stdout(),

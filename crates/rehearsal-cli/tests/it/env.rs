@@ -1,0 +1,318 @@
+//! Environments through the real binary: `rehearsal run`, `up`, `ps`, `logs` and `down`, with
+//! real Redis and PostgreSQL servers (the README's test command installs them), an imposter
+//! and a small Python service wired to all three.
+
+mod project;
+
+use std::fs;
+
+use nix::sys::signal::{kill, Signal};
+use nix::unistd::Pid;
+use serde_json::Value;
+
+use crate::cli::harness::{eventually, PATIENCE};
+use project::{is_alive, leftovers, pids, project, rehearsal, state, state_file, BRING_UP};
+
+/// What the command run by `rehearsal run` checks, written where the test can read it.
+const CHECKS: &str = r#"
+set -e
+env | grep '^REHEARSAL_' | sort > vars.txt
+redis-cli -u "$REHEARSAL_CACHE_URL" ping > redis.txt
+psql "$REHEARSAL_DB_URL" -Atc 'SELECT item FROM orders' > postgres.txt
+python3 -c 'import os, urllib.request as u; print(u.urlopen(os.environ["REHEARSAL_PAYMENTS_URL"]).read().decode())' > payments.txt
+python3 -c 'import os, urllib.request as u; print(u.urlopen(os.environ["REHEARSAL_API_URL"] + "/env").read().decode())' > api.txt
+rehearsal ps --json > ps.json
+exit 7
+"#;
+
+#[test]
+fn run_wires_every_service_and_exits_with_the_commands_code() {
+    let sandbox = project();
+    sandbox.write("checks.sh", CHECKS);
+    let mut command = sandbox.rehearsal();
+    command
+        .args(["run", "--", "sh", "checks.sh"])
+        .env("PATH", path_with_rehearsal());
+    let finished = sandbox.run_for(command, BRING_UP);
+
+    assert_eq!(finished.status.code(), Some(7), "{finished:?}");
+    let read = |name: &str| fs::read_to_string(sandbox.path(name)).unwrap_or_default();
+    assert_eq!(read("redis.txt").trim(), "PONG");
+    assert_eq!(read("postgres.txt").trim(), "seed", "the init file ran");
+    assert_eq!(read("payments.txt").trim(), "paid");
+    let api: Value = serde_json::from_str(read("api.txt").trim()).expect("the service's /env");
+    let vars = read("vars.txt");
+    let var = |name: &str| {
+        vars.lines()
+            .find_map(|line| line.strip_prefix(&format!("{name}=")))
+            .unwrap_or_else(|| panic!("{name} in:\n{vars}"))
+            .to_owned()
+    };
+    assert_eq!(api["PAYMENTS_URL"], var("REHEARSAL_PAYMENTS_URL"));
+    assert_eq!(api["REDIS_URL"], var("REHEARSAL_CACHE_URL"));
+    assert_eq!(api["DATABASE_URL"], var("REHEARSAL_DB_URL"));
+    assert!(var("REHEARSAL_CACHE_URL").starts_with("redis://127.0.0.1:"));
+    assert!(var("REHEARSAL_DB_URL").starts_with("postgres://rehearsal@127.0.0.1:"));
+    assert!(var("REHEARSAL_DB_URL").ends_with("/orders"));
+    assert_eq!(
+        var("REHEARSAL_DB_PORT"),
+        var("REHEARSAL_DB_URL")
+            .rsplit(':')
+            .next()
+            .unwrap()
+            .split('/')
+            .next()
+            .unwrap()
+    );
+    let state = var("REHEARSAL_STATE");
+    assert!(
+        !std::path::Path::new(&state).exists(),
+        "the run's state file is removed"
+    );
+    let run_dir = std::path::Path::new(&state)
+        .parent()
+        .expect("run directory");
+    assert!(!run_dir.exists(), "the run directory is removed");
+    let ps: Value = serde_json::from_str(&read("ps.json")).expect("`ps --json` inside the run");
+    let groups: Vec<u32> = ps
+        .as_array()
+        .expect("a list of services")
+        .iter()
+        .filter_map(|service| service["process"]["pid"].as_u64())
+        .map(|pid| pid as u32)
+        .collect();
+    assert_eq!(groups.len(), 3, "redis, postgres and the service: {ps}");
+    let left = leftovers(None, &groups);
+    assert!(left.is_empty(), "no process of the run is left: {left:?}");
+}
+
+/// `PATH` with the binary under test first, as `rehearsal`.
+fn path_with_rehearsal() -> std::ffi::OsString {
+    let bin = std::path::Path::new(env!("CARGO_BIN_EXE_rehearsal"))
+        .parent()
+        .expect("the binary's folder")
+        .to_owned();
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::join_paths(std::iter::once(bin).chain(std::env::split_paths(&path))).expect("a PATH")
+}
+
+#[test]
+fn only_starts_the_named_services_and_their_dependencies() {
+    let sandbox = project();
+    sandbox.write(
+        "checks.sh",
+        "env | grep '^REHEARSAL_.*_URL=' | cut -d= -f1 | sort > vars.txt",
+    );
+    let finished = rehearsal(
+        &sandbox,
+        ["run", "--only", "cache", "--", "sh", "checks.sh"],
+    );
+    assert!(finished.status.success(), "{finished:?}");
+    let vars = fs::read_to_string(sandbox.path("vars.txt")).expect("vars.txt");
+    assert_eq!(vars.trim(), "REHEARSAL_CACHE_URL");
+}
+
+#[test]
+fn up_detach_ps_logs_and_down() {
+    let sandbox = project();
+    let up = rehearsal(&sandbox, ["up", "--detach"]);
+    assert!(up.status.success(), "{up:?}");
+    for name in ["payments", "cache", "db", "api"] {
+        assert!(
+            up.stdout.contains(name),
+            "the table names {name}:\n{}",
+            up.stdout
+        );
+    }
+    let state = state(&sandbox);
+    let processes = pids(&state);
+    assert_eq!(processes.len(), 4, "the owner and three processes: {state}");
+
+    let ps = rehearsal(&sandbox, ["ps"]);
+    assert!(ps.status.success(), "{ps:?}");
+    let cache_line = ps
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("cache"))
+        .expect("cache row");
+    assert!(cache_line.contains("redis://127.0.0.1:") && cache_line.contains("running"));
+
+    let logs = rehearsal(&sandbox, ["logs", "cache"]);
+    assert!(logs.status.success(), "{logs:?}");
+    assert!(
+        logs.stdout.contains("Ready to accept connections"),
+        "{}",
+        logs.stdout
+    );
+    let imposter_logs = rehearsal(&sandbox, ["logs", "payments"]);
+    assert_eq!(imposter_logs.status.code(), Some(1));
+    assert!(
+        imposter_logs.stderr.contains("is an imposter"),
+        "{imposter_logs:?}"
+    );
+
+    let again = rehearsal(&sandbox, ["up", "--detach"]);
+    assert_eq!(again.status.code(), Some(1), "a second `up` is refused");
+    assert!(again.stderr.contains("already up"), "{again:?}");
+
+    let run_dir = state["run_dir"].as_str().expect("run_dir").to_owned();
+    let running = leftovers(Some(processes[0]), &processes[1..]);
+    assert!(
+        running.len() > processes.len(),
+        "the check sees the environment and PostgreSQL's workers while it runs: {running:?}"
+    );
+    let down = rehearsal(&sandbox, ["down"]);
+    assert!(down.status.success(), "{down:?}");
+    assert_all_gone(&state);
+    assert!(
+        !std::path::Path::new(&run_dir).exists(),
+        "the run directory is removed"
+    );
+    assert!(!state_file(&sandbox).exists(), "the state file is removed");
+}
+
+/// Neither the environment's processes nor any process they started still run.
+fn assert_all_gone(state: &Value) {
+    let processes = pids(state);
+    for &pid in &processes {
+        assert!(!is_alive(pid), "pid {pid} is gone");
+    }
+    let owner = processes[0];
+    let left = leftovers(Some(owner), &processes[1..]);
+    assert!(
+        left.is_empty(),
+        "nothing the environment started is left: {left:?}"
+    );
+}
+
+#[test]
+fn down_cleans_up_after_the_environment_was_killed() {
+    let sandbox = project();
+    let up = rehearsal(&sandbox, ["up", "--detach"]);
+    assert!(up.status.success(), "{up:?}");
+    let state = state(&sandbox);
+    let owner = state["owner"]["pid"].as_u64().expect("owner") as i32;
+    let run_dir = state["run_dir"].as_str().expect("run_dir").to_owned();
+
+    kill(Pid::from_raw(owner), Signal::SIGKILL).expect("SIGKILL the environment");
+    eventually("the environment's process dies", PATIENCE, || {
+        !is_alive(owner as u32)
+    });
+    let ps = rehearsal(&sandbox, ["ps"]);
+    assert!(
+        ps.stderr.contains("is gone"),
+        "ps says the owner is gone: {ps:?}"
+    );
+
+    let down = rehearsal(&sandbox, ["down"]);
+    assert!(down.status.success(), "{down:?}");
+    assert!(down.stderr.contains("was gone"), "{down:?}");
+    assert_all_gone(&state);
+    assert!(
+        !std::path::Path::new(&run_dir).exists(),
+        "the run directory is removed"
+    );
+    assert!(!state_file(&sandbox).exists());
+}
+
+#[test]
+fn down_stops_an_environment_whose_caller_was_killed_while_it_started() {
+    let sandbox = project();
+    let mut command = sandbox.rehearsal();
+    command.args(["up", "--detach"]);
+    let mut caller = sandbox.spawn(command, "caller");
+    caller.wait_for_file(&state_file(&sandbox), BRING_UP);
+    caller.signal(Signal::SIGKILL);
+    caller.wait_exit(PATIENCE);
+    // The environment was starting when its caller died; it goes on in the background.
+    let starting = state(&sandbox);
+    let owner = starting["owner"]["pid"].as_u64().expect("owner") as u32;
+    let run_dir = starting["run_dir"].as_str().expect("run_dir").to_owned();
+
+    let down = rehearsal(&sandbox, ["down"]);
+    assert!(down.status.success(), "{down:?}");
+    assert!(!state_file(&sandbox).exists());
+    assert!(!is_alive(owner), "the environment stopped");
+    let left = leftovers(Some(owner), &[]);
+    assert!(left.is_empty(), "nothing it started is left: {left:?}");
+    assert!(
+        !std::path::Path::new(&run_dir).exists(),
+        "the run directory is removed"
+    );
+}
+
+#[test]
+fn foreground_up_stops_everything_on_ctrl_c() {
+    let sandbox = project();
+    let mut command = sandbox.rehearsal();
+    command.arg("up");
+    let mut up = sandbox.spawn(command, "up");
+    eventually("the table is printed", BRING_UP, || {
+        up.stdout().contains("api")
+    });
+    let state = state(&sandbox);
+    up.signal(Signal::SIGINT);
+    let status = up.wait_exit(PATIENCE);
+    assert!(status.success(), "{}", up.stderr());
+    let processes = pids(&state);
+    assert_eq!(processes.len(), 4, "the owner and three processes: {state}");
+    let left = leftovers(None, &processes[1..]);
+    assert!(left.is_empty(), "nothing is left after Ctrl-C: {left:?}");
+    assert!(!state_file(&sandbox).exists());
+}
+
+#[test]
+fn a_cycle_is_reported_with_its_line_before_anything_starts() {
+    let sandbox = project();
+    sandbox.write(
+        "rehearsal.toml",
+        "[services.a]\ncommand = [\"sleep\", \"60\"]\ndepends_on = [\"b\"]\n\n\
+         [services.b]\ncommand = [\"sleep\", \"60\"]\nenv = { A = \"{a.url}\" }\n",
+    );
+    let up = rehearsal(&sandbox, ["up"]);
+    assert_eq!(up.status.code(), Some(1), "{up:?}");
+    assert!(
+        up.stderr.contains("rehearsal.toml:1:"),
+        "file and line: {}",
+        up.stderr
+    );
+    assert!(
+        up.stderr.contains("a -> b -> a"),
+        "the cycle: {}",
+        up.stderr
+    );
+    assert!(!state_file(&sandbox).exists(), "nothing started");
+}
+
+#[test]
+fn a_missing_server_program_names_the_package_to_install() {
+    let sandbox = project();
+    let mut command = sandbox.rehearsal();
+    command
+        .args(["run", "--only", "cache", "--", "true"])
+        .env("PATH", sandbox.path("empty"))
+        .env_remove("REHEARSAL_REDIS_SERVER");
+    let finished = sandbox.run_for(command, BRING_UP);
+    assert_eq!(finished.status.code(), Some(1), "{finished:?}");
+    assert!(
+        finished.stderr.contains("`redis-server` not found")
+            && finished.stderr.contains("apt install redis-server"),
+        "{}",
+        finished.stderr
+    );
+}
+
+#[test]
+fn a_failing_init_file_stops_the_start_with_psqls_message() {
+    let sandbox = project();
+    sandbox.write("db/schema.sql", "CREATE TABLE broken (;\n");
+    let finished = rehearsal(&sandbox, ["run", "--only", "db", "--", "true"]);
+    assert_eq!(finished.status.code(), Some(1), "{finished:?}");
+    assert!(
+        finished.stderr.contains("schema.sql failed") && finished.stderr.contains("syntax error"),
+        "{}",
+        finished.stderr
+    );
+    // Reported as the setup's failure, not as a timeout.
+    assert!(!finished.stderr.contains("was not ready within"));
+}

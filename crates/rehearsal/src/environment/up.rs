@@ -1,0 +1,133 @@
+//! Bringing an environment up: everything that can fail without starting anything is
+//! checked first (containers, programs), then the imposters are
+//! created on the environment's mock server, then the processes start in dependency order.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use super::config::{EnvironmentSpec, Kind, ServiceSpec};
+use super::info::ServiceInfo;
+use super::kinds::{self, imposter, Workspace};
+use super::running::{Owned, RunningEnvironment};
+use super::state::{ProcessId, State, Status};
+use super::Error;
+use crate::service::{RunningService, Services};
+use crate::Rehearsal;
+
+/// Where the environment writes, chosen by the caller.
+pub(crate) struct Places {
+    /// `None`: in the run directory.
+    pub(crate) state_file: Option<PathBuf>,
+    pub(crate) log_dir: PathBuf,
+}
+
+pub(crate) fn up(spec: &EnvironmentSpec, places: Places) -> Result<RunningEnvironment, Error> {
+    let run_dir = make_run_dir()?;
+    let state_file = places
+        .state_file
+        .unwrap_or_else(|| run_dir.join("state.json"));
+    let workspace = Workspace {
+        run_dir: run_dir.clone(),
+        log_dir: places.log_dir,
+    };
+    let mut state = State::new(
+        spec.file.clone(),
+        run_dir.clone(),
+        workspace.log_dir.clone(),
+    );
+    // From here on, a failure must remove what was made; `Owned`'s drop does.
+    let mut owned = Owned::new(run_dir, state_file.clone());
+    fs::create_dir_all(&workspace.log_dir)
+        .map_err(|e| Error::io("create the log directory", &workspace.log_dir, e))?;
+    state.write(&state_file)?;
+
+    let mut group = Services::new();
+    let mut imposters = Vec::new();
+    for service in &spec.services {
+        match &service.kind {
+            Kind::Command(command) => {
+                group = group.add(kinds::command::service(service, command, &workspace));
+            }
+            Kind::Redis(redis) => {
+                group = group.add(kinds::redis::service(service, redis, &workspace)?);
+            }
+            Kind::Postgres(postgres) => {
+                group = group.add(kinds::postgres::service(service, postgres, &workspace)?);
+            }
+            Kind::Imposter(file) => imposters.push((service, file)),
+            Kind::Container(_) => return Err(kinds::container::check(service)),
+        }
+    }
+
+    let mut infos = Vec::new();
+    if !imposters.is_empty() {
+        let mock = Rehearsal::start().map_err(|e| {
+            Error::unavailable(
+                &imposters[0].0.name,
+                format!("the mock server did not start: {e}"),
+            )
+        })?;
+        state.api_url = Some(mock.url().to_owned());
+        for (service, file) in imposters {
+            let created = imposter::create(&mock, service, file)?;
+            group = group.add_running_elsewhere(&service.name, created.port, created.url.clone());
+            infos.push(ServiceInfo {
+                name: service.name.clone(),
+                kind: service.kind.name().to_owned(),
+                host: "127.0.0.1".to_owned(),
+                port: created.port,
+                url: created.url,
+                process: None,
+                stdout: None,
+                stderr: None,
+            });
+        }
+        owned.mock = Some(mock);
+    }
+
+    let processes = group.start()?;
+    infos.extend(processes.iter().map(|running| process_info(spec, running)));
+    owned.processes = Some(processes);
+    // In the order of the file, which is how people read them.
+    infos.sort_by_key(|info| spec.services.iter().position(|s| s.name == info.name));
+    state.services = infos;
+    state.status = Status::Up;
+    state.write(&state_file)?;
+    Ok(RunningEnvironment::owned(state, state_file, owned))
+}
+
+/// A private directory for the servers' data, passable (not readable) by others so that a
+/// server running as another user (PostgreSQL under root) can reach its own directory.
+fn make_run_dir() -> Result<PathBuf, Error> {
+    let dir = tempfile::Builder::new()
+        .prefix("rehearsal-")
+        .tempdir()
+        .map_err(|e| Error::io("create the run directory", std::env::temp_dir(), e))?
+        .keep();
+    passable(&dir).map_err(|e| Error::io("set up the run directory", &dir, e))?;
+    Ok(dir)
+}
+
+fn passable(dir: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(dir, fs::Permissions::from_mode(0o711))
+}
+
+fn process_info(spec: &EnvironmentSpec, running: &RunningService) -> ServiceInfo {
+    let kind = spec
+        .service(running.name())
+        .map_or("command", |service: &ServiceSpec| service.kind.name());
+    ServiceInfo {
+        name: running.name().to_owned(),
+        kind: kind.to_owned(),
+        host: running.host().to_owned(),
+        port: running.port(),
+        url: running.url(),
+        process: ProcessId::of(running.pid()).or(Some(ProcessId {
+            pid: running.pid(),
+            started: 0,
+        })),
+        stdout: Some(running.log_paths().stdout().to_owned()),
+        stderr: Some(running.log_paths().stderr().to_owned()),
+    }
+}
