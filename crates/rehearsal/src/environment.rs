@@ -24,6 +24,7 @@ mod error;
 mod info;
 mod kinds;
 mod programs;
+mod reset;
 mod running;
 mod state;
 mod up;
@@ -35,6 +36,7 @@ pub use config::{ConfigError, EnvironmentSpec};
 pub use down::{down, DownReport};
 pub use error::Error;
 pub use info::ServiceInfo;
+pub use reset::FreshDatabase;
 pub use running::RunningEnvironment;
 pub use state::STATE_VARIABLE;
 

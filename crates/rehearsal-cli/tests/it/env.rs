@@ -316,3 +316,60 @@ fn a_failing_init_file_stops_the_start_with_psqls_message() {
     // Reported as the setup's failure, not as a timeout.
     assert!(!finished.stderr.contains("was not ready within"));
 }
+
+/// Set for the test binary when `kit_attach_probe` is run under `rehearsal run`.
+const PROBE: &str = "REHEARSAL_TEST_ATTACH_PROBE";
+
+#[test]
+fn the_test_kit_attaches_to_the_environment_of_rehearsal_run() {
+    let sandbox = project();
+    let exe = std::env::current_exe().expect("the test binary");
+    let probe = format!(
+        "{exe} --exact env::kit_attach_probe --nocapture --test-threads=1",
+        exe = exe.display()
+    );
+    // Two test processes, as nextest runs them: both must find the one environment.
+    let script = format!("{probe} > first.txt && {probe} > second.txt");
+    let mut command = sandbox.rehearsal();
+    command
+        .args(["run", "--only", "cache", "--", "sh", "-c", &script])
+        .env(PROBE, "1");
+    let finished = sandbox.run_for(command, BRING_UP);
+    assert!(finished.status.success(), "{finished:?}");
+    let seen = |name: &str| {
+        let text = fs::read_to_string(sandbox.path(name)).unwrap_or_default();
+        // libtest prints the test's name on the same line, before what the test prints.
+        text.lines()
+            .find_map(|line| line.split_once("attached ").map(|(_, seen)| seen))
+            .unwrap_or_else(|| panic!("{name} has the probe's line:\n{text}"))
+            .to_owned()
+    };
+    let first = seen("first.txt");
+    assert!(first.starts_with("redis://127.0.0.1:"), "{first}");
+    assert_eq!(
+        first,
+        seen("second.txt"),
+        "both processes used the same Redis"
+    );
+}
+
+/// Run by `the_test_kit_attaches_to_the_environment_of_rehearsal_run` under `rehearsal run`;
+/// on its own it only checks that, outside any environment, there is nothing to attach to.
+#[test]
+fn kit_attach_probe() {
+    let attached = rehearsal::environment::Environment::attach().expect("a readable state");
+    if std::env::var_os(PROBE).is_none() {
+        if std::env::var_os(rehearsal::environment::STATE_VARIABLE).is_none() {
+            assert!(attached.is_none(), "no environment without REHEARSAL_STATE");
+        }
+        return;
+    }
+    let env = rehearsal::environment::Environment::find()
+        .expect("rehearsal.toml in the working directory")
+        .only(["cache"])
+        .expect("the service is declared")
+        .up_or_attach()
+        .expect("attach");
+    assert!(env.is_attached(), "attached, not started anew");
+    println!("attached {} pid {:?}", env.url("cache"), env["cache"].pid());
+}

@@ -18,6 +18,11 @@ pub struct ServiceInfo {
     pub(crate) process: Option<ProcessId>,
     pub(crate) stdout: Option<PathBuf>,
     pub(crate) stderr: Option<PathBuf>,
+    /// PostgreSQL's superuser and the service's database.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) user: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) database: Option<String>,
 }
 
 impl ServiceInfo {

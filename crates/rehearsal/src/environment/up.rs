@@ -5,7 +5,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use super::config::{EnvironmentSpec, Kind, ServiceSpec};
+use super::config::{EnvironmentSpec, Kind};
 use super::info::ServiceInfo;
 use super::kinds::{self, imposter, Workspace};
 use super::running::{Owned, RunningEnvironment};
@@ -80,6 +80,8 @@ pub(crate) fn up(spec: &EnvironmentSpec, places: Places) -> Result<RunningEnviro
                 process: None,
                 stdout: None,
                 stderr: None,
+                user: None,
+                database: None,
             });
         }
         owned.mock = Some(mock);
@@ -114,9 +116,14 @@ fn passable(dir: &Path) -> std::io::Result<()> {
 }
 
 fn process_info(spec: &EnvironmentSpec, running: &RunningService) -> ServiceInfo {
-    let kind = spec
-        .service(running.name())
-        .map_or("command", |service: &ServiceSpec| service.kind.name());
+    let declared = spec.service(running.name()).map(|service| &service.kind);
+    let kind = declared.map_or("command", Kind::name);
+    let (user, database) = match declared {
+        Some(Kind::Postgres(postgres)) => {
+            (Some(postgres.user.clone()), Some(postgres.database.clone()))
+        }
+        _ => (None, None),
+    };
     ServiceInfo {
         name: running.name().to_owned(),
         kind: kind.to_owned(),
@@ -129,5 +136,7 @@ fn process_info(spec: &EnvironmentSpec, running: &RunningService) -> ServiceInfo
         })),
         stdout: Some(running.log_paths().stdout().to_owned()),
         stderr: Some(running.log_paths().stderr().to_owned()),
+        user,
+        database,
     }
 }
