@@ -40,6 +40,8 @@ pub use reset::FreshDatabase;
 pub use running::RunningEnvironment;
 pub use state::STATE_VARIABLE;
 
+pub use crate::service::Progress;
+
 use state::{State, Status};
 
 /// The file [`Environment::find`] looks for.
@@ -51,6 +53,7 @@ pub struct Environment {
     spec: EnvironmentSpec,
     state_file: Option<PathBuf>,
     log_dir: Option<PathBuf>,
+    progress: Option<up::OnProgress>,
 }
 
 impl Environment {
@@ -85,6 +88,7 @@ impl Environment {
             spec,
             state_file: None,
             log_dir: None,
+            progress: None,
         }
     }
 
@@ -111,6 +115,15 @@ impl Environment {
         self
     }
 
+    /// Calls `watch` as each service starts, becomes ready or fails: for a progress display.
+    pub fn on_progress(
+        mut self,
+        watch: impl Fn(Progress<'_>) + Send + Sync + 'static,
+    ) -> Environment {
+        self.progress = Some(up::OnProgress(std::sync::Arc::new(watch)));
+        self
+    }
+
     /// What the environment declares.
     pub fn spec(&self) -> &EnvironmentSpec {
         &self.spec
@@ -125,6 +138,7 @@ impl Environment {
         let places = up::Places {
             state_file: self.state_file,
             log_dir,
+            progress: self.progress,
         };
         up::up(&self.spec, places)
     }

@@ -39,7 +39,7 @@ pub(crate) mod template;
 mod watchdog;
 
 pub use error::Error;
-pub use group::{RunningServices, Services};
+pub use group::{Progress, RunningServices, Services};
 pub use logs::{LogPaths, LogTail};
 pub use probe::{HttpProbe, Probe};
 pub use running::RunningService;

@@ -4,6 +4,7 @@
 mod down;
 mod locate;
 mod logs;
+mod progress;
 mod ps;
 mod run;
 mod signals;

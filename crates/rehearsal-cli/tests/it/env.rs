@@ -373,3 +373,26 @@ fn kit_attach_probe() {
     assert!(env.is_attached(), "attached, not started anew");
     println!("attached {} pid {:?}", env.url("cache"), env["cache"].pid());
 }
+
+#[test]
+fn progress_is_shown_on_a_terminal_only() {
+    let sandbox = project();
+    // `script` runs the command on a pseudo-terminal, as a person's shell would.
+    let mut on_terminal = std::process::Command::new("script");
+    on_terminal
+        .args(["-qec"])
+        .arg(format!(
+            "{} run --only cache -- true",
+            env!("CARGO_BIN_EXE_rehearsal")
+        ))
+        .arg("/dev/null")
+        .current_dir(sandbox.path(""));
+    let shown = sandbox.run_for(on_terminal, BRING_UP);
+    assert!(shown.status.success(), "{shown:?}");
+    assert!(shown.stdout.contains("starting cache"), "{shown:?}");
+    assert!(shown.stdout.contains("ready    cache ("), "{shown:?}");
+
+    let piped = rehearsal(&sandbox, ["run", "--only", "cache", "--", "true"]);
+    assert!(piped.status.success(), "{piped:?}");
+    assert!(!piped.stderr.contains("starting"), "{piped:?}");
+}

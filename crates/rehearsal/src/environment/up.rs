@@ -2,8 +2,11 @@
 //! checked first (containers, programs), then the imposters are
 //! created on the environment's mock server, then the processes start in dependency order.
 
+use std::fmt;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
 
 use super::config::{EnvironmentSpec, Kind};
 use super::info::ServiceInfo;
@@ -11,14 +14,25 @@ use super::kinds::{self, imposter, Workspace};
 use super::running::{Owned, RunningEnvironment};
 use super::state::{ProcessId, State, Status};
 use super::Error;
-use crate::service::{RunningService, Services};
+use crate::service::{Progress, RunningService, Services};
 use crate::Rehearsal;
 
-/// Where the environment writes, chosen by the caller.
+/// Where the environment writes, and who watches it start, chosen by the caller.
 pub(crate) struct Places {
     /// `None`: in the run directory.
     pub(crate) state_file: Option<PathBuf>,
     pub(crate) log_dir: PathBuf,
+    pub(crate) progress: Option<OnProgress>,
+}
+
+/// `Environment::on_progress`'s callback.
+#[derive(Clone)]
+pub(crate) struct OnProgress(pub(crate) Arc<dyn Fn(Progress<'_>) + Send + Sync>);
+
+impl fmt::Debug for OnProgress {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("OnProgress(..)")
+    }
 }
 
 pub(crate) fn up(spec: &EnvironmentSpec, places: Places) -> Result<RunningEnvironment, Error> {
@@ -41,7 +55,15 @@ pub(crate) fn up(spec: &EnvironmentSpec, places: Places) -> Result<RunningEnviro
         .map_err(|e| Error::io("create the log directory", &workspace.log_dir, e))?;
     state.write(&state_file)?;
 
+    let tell = |progress: Progress<'_>| {
+        if let Some(watch) = &places.progress {
+            (watch.0)(progress);
+        }
+    };
     let mut group = Services::new();
+    if let Some(watch) = places.progress.clone() {
+        group = group.on_progress(move |progress| (watch.0)(progress));
+    }
     let mut imposters = Vec::new();
     for service in &spec.services {
         match &service.kind {
@@ -69,7 +91,12 @@ pub(crate) fn up(spec: &EnvironmentSpec, places: Places) -> Result<RunningEnviro
         })?;
         state.api_url = Some(mock.url().to_owned());
         for (service, file) in imposters {
-            let created = imposter::create(&mock, service, file)?;
+            tell(Progress::Starting(&service.name));
+            let started = Instant::now();
+            let created = imposter::create(&mock, service, file).inspect_err(|_| {
+                tell(Progress::Failed(&service.name));
+            })?;
+            tell(Progress::Ready(&service.name, started.elapsed()));
             group = group.add_running_elsewhere(&service.name, created.port, created.url.clone());
             infos.push(ServiceInfo {
                 name: service.name.clone(),

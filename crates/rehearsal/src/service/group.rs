@@ -47,6 +47,29 @@ pub struct Services {
     services: Vec<Service>,
     /// Started elsewhere (imposters of an environment), ready from the outset.
     elsewhere: Vec<(String, Endpoint)>,
+    /// Told when each service starts and when it is ready, for progress displays.
+    watcher: Option<Watcher>,
+}
+
+/// What a group tells [`Services::on_progress`] as it starts its services.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Progress<'a> {
+    /// The service's dependencies are ready; it is being started.
+    Starting(&'a str),
+    /// The service passed its readiness probe after this long.
+    Ready(&'a str, std::time::Duration),
+    /// The service failed to start.
+    Failed(&'a str),
+}
+
+/// A callback for [`Progress`], shared by the start threads.
+#[derive(Clone)]
+pub(crate) struct Watcher(pub(crate) std::sync::Arc<dyn Fn(Progress<'_>) + Send + Sync>);
+
+impl std::fmt::Debug for Watcher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Watcher(..)")
+    }
 }
 
 /// The running services of a [`Services`] group, in the order they became ready. Dropping it
@@ -79,6 +102,13 @@ impl Services {
         self
     }
 
+    /// Calls `watch` as each service starts, becomes ready or fails, from the threads that
+    /// start them: for a progress display.
+    pub fn on_progress(mut self, watch: impl Fn(Progress<'_>) + Send + Sync + 'static) -> Services {
+        self.watcher = Some(Watcher(std::sync::Arc::new(watch)));
+        self
+    }
+
     /// Starts every service, each after its dependencies are ready. If one fails, those
     /// already started are stopped and the first failure is returned.
     pub fn start(self) -> Result<RunningServices, Error> {
@@ -101,7 +131,7 @@ impl Services {
                  services that do not need it in turn.",
             ));
         }
-        run(&plans, &dependencies, elsewhere)
+        run(&plans, &dependencies, elsewhere, self.watcher.as_ref())
     }
 }
 
@@ -280,6 +310,7 @@ fn run(
     plans: &[Plan],
     dependencies: &[Vec<usize>],
     elsewhere: HashMap<String, Endpoint>,
+    watcher: Option<&Watcher>,
 ) -> Result<RunningServices, Error> {
     let elsewhere_names: Vec<String> = elsewhere.keys().cloned().collect();
     let board = Mutex::new(Board {
@@ -300,7 +331,7 @@ fn run(
                     .chain(elsewhere_names.iter().map(String::as_str))
                     .collect();
                 let (board, changed) = (&board, &changed);
-                scope.spawn(move || start_when_ready(plan, &needs, board, changed))
+                scope.spawn(move || start_when_ready(plan, &needs, board, changed, watcher))
             })
             .collect();
         threads
@@ -343,6 +374,7 @@ fn start_when_ready(
     needs: &[&str],
     board: &Mutex<Board>,
     changed: &Condvar,
+    watcher: Option<&Watcher>,
 ) -> Option<(usize, Result<RunningService, Error>)> {
     let others = {
         let mut state = lock(board);
@@ -359,7 +391,18 @@ fn start_when_ready(
             state = changed.wait(state).unwrap_or_else(PoisonError::into_inner);
         }
     };
+    let tell = |progress: Progress<'_>| {
+        if let Some(watcher) = watcher {
+            (watcher.0)(progress);
+        }
+    };
+    tell(Progress::Starting(plan.name()));
+    let started = std::time::Instant::now();
     let outcome = start::start(plan, &others);
+    tell(match &outcome {
+        Ok(_) => Progress::Ready(plan.name(), started.elapsed()),
+        Err(_) => Progress::Failed(plan.name()),
+    });
     let mut state = lock(board);
     let order = state.finished;
     state.finished += 1;

@@ -1,7 +1,8 @@
 //! Readiness probes: how the kit knows a started service can take requests.
 //!
-//! A probe is tried again and again (every `INTERVAL`) until it passes or the start times
-//! out; each attempt has its own timeout so a service that accepts connections but never
+//! A probe is tried again and again until it passes or the start times out: first after
+//! `FIRST_PAUSE`, then with the pause doubling up to `INTERVAL`, because most services are
+//! ready within milliseconds and a start waits for the next attempt after that; each attempt has its own timeout so a service that accepts connections but never
 //! answers cannot stall the loop past the deadline.
 
 use std::ffi::{OsStr, OsString};
@@ -18,7 +19,10 @@ use super::process::{Process, StopPolicy};
 use super::signal::Signal;
 use super::template::{Context, Endpoint, Template, TemplateError};
 
-/// The pause between two attempts.
+/// The first pause between two attempts.
+pub(crate) const FIRST_PAUSE: Duration = Duration::from_millis(1);
+
+/// The longest pause between two attempts.
 pub(crate) const INTERVAL: Duration = Duration::from_millis(20);
 
 /// The longest a single attempt may take.

@@ -15,7 +15,7 @@ use super::describe;
 use super::error::{Error, Run};
 use super::logs::{self, LogPaths, REPORT_LINES};
 use super::port;
-use super::probe::{Checker, ProbeError, ProbePlan, INTERVAL};
+use super::probe::{Checker, ProbeError, ProbePlan, FIRST_PAUSE, INTERVAL};
 use super::process::{after, Process, StopFailure};
 use super::running::RunningService;
 use super::spec::{EnvChange, Service};
@@ -429,6 +429,7 @@ fn launch(
 /// reported within one interval, not at the deadline.
 fn wait_ready(process: &mut Process, mut checker: Checker, deadline: Instant) -> Readiness {
     let mut last = "none finished".to_owned();
+    let mut pause = FIRST_PAUSE;
     loop {
         match process.has_exited() {
             Ok(false) => {}
@@ -452,7 +453,8 @@ fn wait_ready(process: &mut Process, mut checker: Checker, deadline: Instant) ->
             },
             Err(why) => last = why,
         }
-        thread::sleep(INTERVAL.min(deadline.saturating_duration_since(Instant::now())));
+        thread::sleep(pause.min(deadline.saturating_duration_since(Instant::now())));
+        pause = (pause * 2).min(INTERVAL);
     }
 }
 

@@ -8,6 +8,7 @@ use nix::unistd::Pid;
 use rehearsal::environment::Environment;
 
 use super::locate;
+use super::progress;
 use super::signals::{self, Received, Stop};
 use crate::env_args::RunArgs;
 
@@ -23,6 +24,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let runtime = signals::runtime()?;
     runtime.block_on(async {
         let mut stop = Stop::catch()?;
+        let env = progress::shown(env);
         let running = tokio::task::spawn_blocking(move || env.up()).await??;
         let (program, rest) = args
             .command

@@ -10,6 +10,7 @@ use anyhow::{anyhow, bail, Context};
 use rehearsal::environment::{self, Environment, RunningEnvironment};
 
 use super::locate;
+use super::progress;
 use super::signals::{self, Stop};
 use super::table;
 use crate::env_args::UpArgs;
@@ -39,13 +40,7 @@ pub fn run(args: UpArgs) -> anyhow::Result<()> {
     runtime.block_on(async {
         let mut stop = Stop::catch()?;
         let started = Instant::now();
-        let names: Vec<&str> = env
-            .spec()
-            .services
-            .iter()
-            .map(|s| s.name.as_str())
-            .collect();
-        eprintln!("starting {}", names.join(", "));
+        let env = progress::shown(env);
         let running = tokio::task::spawn_blocking(move || env.up()).await??;
         print!("{}", table::render(running.services(), false));
         eprintln!(
