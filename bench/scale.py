@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import os
 import statistics
 import sys
@@ -267,6 +268,7 @@ def main() -> int:
     out.with_suffix(".json").write_text(json.dumps(results, indent=2, default=str) + "\n")
     print(report)
     b.log(f"written {out}")
+    shutil.rmtree(workdir, ignore_errors=True)
     return 0
 
 

@@ -5,6 +5,7 @@
 //! connects to it, so the same tests prove the kit behaves the same against npm mountebank.
 
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -13,14 +14,16 @@ use rehearsal::Rehearsal;
 /// A server for one test; a spawned `mb` is killed when this is dropped.
 pub struct TestServer {
     pub mb: Rehearsal,
-    child: Option<Child>,
+    /// The external server and its pidfile, which a killed server leaves behind.
+    child: Option<(Child, PathBuf)>,
 }
 
 impl Drop for TestServer {
     fn drop(&mut self) {
-        if let Some(child) = &mut self.child {
+        if let Some((child, pidfile)) = &mut self.child {
             let _ = child.kill();
             let _ = child.wait();
+            let _ = std::fs::remove_file(pidfile);
         }
     }
 }
@@ -58,7 +61,7 @@ pub fn server() -> TestServer {
     };
     TestServer {
         mb,
-        child: Some(child),
+        child: Some((child, pidfile)),
     }
 }
 
