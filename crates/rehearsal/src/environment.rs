@@ -24,6 +24,7 @@ mod error;
 mod info;
 mod kinds;
 mod programs;
+mod psql;
 mod reset;
 mod running;
 mod state;

@@ -396,3 +396,73 @@ fn progress_is_shown_on_a_terminal_only() {
     assert!(piped.status.success(), "{piped:?}");
     assert!(!piped.stderr.contains("starting"), "{piped:?}");
 }
+
+/// A compose file as a team has it: its own service built locally (told how to run without
+/// Docker with `x-rehearsal`), and the Redis and PostgreSQL images with their defaults.
+const COMPOSE: &str = r#"
+services:
+  api:
+    build: .
+    x-rehearsal:
+      command: ["python3", "service.py", "{port}"]
+      ready: { http: "/health" }
+    environment:
+      REDIS_URL: redis://cache:6379/0
+      DATABASE_URL: postgres://postgres:secret@db:5432/postgres
+      PAYMENTS_URL: ${PAYMENTS_URL:-http://payments.example}
+    depends_on:
+      db:
+        condition: service_healthy
+  cache:
+    image: redis:7-alpine
+    restart: always
+  db:
+    image: postgres:16
+    environment:
+      POSTGRES_PASSWORD: secret
+    volumes:
+      - ./db/schema.sql:/docker-entrypoint-initdb.d/schema.sql
+"#;
+
+#[test]
+fn a_docker_compose_file_runs_without_docker() {
+    let sandbox = project();
+    sandbox.write("docker-compose.yml", COMPOSE);
+    sandbox.write(
+        "checks.sh",
+        "python3 -c 'import os, urllib.request as u; \
+         print(u.urlopen(os.environ[\"REHEARSAL_API_URL\"] + \"/env\").read().decode())' > api.txt\n\
+         psql \"$REHEARSAL_DB_URL\" -Atc 'SELECT item FROM orders' > postgres.txt\n",
+    );
+    let finished = rehearsal(
+        &sandbox,
+        ["run", "-f", "docker-compose.yml", "--", "sh", "checks.sh"],
+    );
+    assert!(finished.status.success(), "{finished:?}");
+    assert!(
+        finished.stderr.contains("warning: docker-compose.yml:")
+            && finished.stderr.contains("`restart` is ignored"),
+        "what is ignored is said, with its line: {}",
+        finished.stderr
+    );
+    let read = |name: &str| fs::read_to_string(sandbox.path(name)).unwrap_or_default();
+    assert_eq!(read("postgres.txt").trim(), "seed", "the initdb.d file ran");
+    let api: Value = serde_json::from_str(read("api.txt").trim()).expect("the service's /env");
+    let redis = api["REDIS_URL"].as_str().expect("REDIS_URL");
+    assert!(
+        redis.starts_with("redis://127.0.0.1:")
+            && redis.ends_with("/0")
+            && !redis.contains(":6379"),
+        "cache:6379 became the local Redis: {redis}"
+    );
+    let database = api["DATABASE_URL"].as_str().expect("DATABASE_URL");
+    assert!(
+        database.starts_with("postgres://postgres:secret@127.0.0.1:")
+            && database.ends_with("/postgres"),
+        "db:5432 became the local PostgreSQL: {database}"
+    );
+    assert_eq!(
+        api["PAYMENTS_URL"], "http://payments.example",
+        "compose interpolation"
+    );
+}

@@ -1,5 +1,6 @@
 //! `rehearsal.toml`: the services of an environment, read and validated into an
-//! [`EnvironmentSpec`].
+//! [`EnvironmentSpec`]; or a docker-compose file, whose services `compose` maps onto the same
+//! model.
 //!
 //! ```
 //! use rehearsal::environment::config::{EnvironmentSpec, Kind};
@@ -32,8 +33,10 @@
 //! `kind_fields` and `ready`) -> `names` (service names, references) -> `cycles` -> `files`
 //! (files exist; env files are read, their templates checked) -> `cycles` again, with the env
 //! files' references. The file format is documented for users in `docs/rehearsal-toml.md`.
+//! A compose file replaces `read` by `compose`, which also gives the spec its `warnings`.
 
 mod check;
+mod compose;
 mod cycles;
 mod draft;
 mod env_file;

@@ -8,14 +8,12 @@
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::path::PathBuf;
-use std::process::Command;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use super::info::ServiceInfo;
-use super::kinds::postgres::template_name;
 use super::programs;
+use super::psql::Psql;
 use super::running::RunningEnvironment;
 use super::Error;
 use crate::Rehearsal;
@@ -102,13 +100,11 @@ impl Drop for FreshDatabase {
     }
 }
 
-/// A PostgreSQL service of the environment, reached with `psql`.
+/// A PostgreSQL service of the environment and its database.
 #[derive(Clone, Debug)]
 struct Postgres {
     service: String,
-    psql: PathBuf,
-    port: u16,
-    user: String,
+    psql: Psql,
     database: String,
 }
 
@@ -120,7 +116,7 @@ impl Postgres {
                 format!("it is a {} service, not a postgres one", service.kind()),
             ));
         };
-        let psql = programs::postgres_bin()
+        let program = programs::postgres_bin()
             .and_then(|bin| programs::psql(&bin))
             .ok_or_else(|| {
                 Error::missing(
@@ -131,9 +127,11 @@ impl Postgres {
             })?;
         Ok(Postgres {
             service: service.name().to_owned(),
-            psql,
-            port: service.port(),
-            user: user.clone(),
+            psql: Psql {
+                program,
+                port: service.port(),
+                user: user.clone(),
+            },
             database: database.clone(),
         })
     }
@@ -141,54 +139,21 @@ impl Postgres {
     fn url_of(&self, database: &str) -> String {
         format!(
             "postgres://{}@127.0.0.1:{}/{database}",
-            self.user, self.port
+            self.psql.user, self.psql.port
         )
     }
 
-    /// Drops `database` if it exists and clones it from the template.
-    fn recreate(&self, database: &str) -> Result<(), Error> {
-        let template = template_name(&self.database);
-        self.run(&[
-            format!("DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)"),
-            format!("CREATE DATABASE \"{database}\" TEMPLATE \"{template}\""),
-        ])
+    /// Drops `target` if it exists and clones it from the template.
+    fn recreate(&self, target: &str) -> Result<(), Error> {
+        self.psql
+            .clone_template(&self.database, target)
+            .map_err(|problem| Error::unavailable(&self.service, problem))
     }
 
-    fn drop_database(&self, database: &str) -> Result<(), Error> {
-        self.run(&[format!(
-            "DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)"
-        )])
-    }
-
-    fn run(&self, statements: &[String]) -> Result<(), Error> {
-        let mut command = Command::new(&self.psql);
-        command
-            .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1"])
-            .args([
-                "-p",
-                &self.port.to_string(),
-                "-U",
-                &self.user,
-                "-d",
-                "postgres",
-            ]);
-        for statement in statements {
-            command.args(["-c", statement]);
-        }
-        let output = command
-            .output()
-            .map_err(|e| Error::io("run psql", &self.psql, e))?;
-        if output.status.success() {
-            return Ok(());
-        }
-        Err(Error::unavailable(
-            &self.service,
-            format!(
-                "`{}` failed: {}",
-                statements.join("; "),
-                String::from_utf8_lossy(&output.stderr).trim_end()
-            ),
-        ))
+    fn drop_database(&self, target: &str) -> Result<(), Error> {
+        self.psql
+            .drop_database(target)
+            .map_err(|problem| Error::unavailable(&self.service, problem))
     }
 }
 

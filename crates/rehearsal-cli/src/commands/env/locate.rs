@@ -4,7 +4,7 @@ use std::env;
 use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, Context};
-use rehearsal::environment::{EnvironmentSpec, CONFIG_FILE, STATE_VARIABLE};
+use rehearsal::environment::{Environment, EnvironmentSpec, CONFIG_FILE, STATE_VARIABLE};
 
 use crate::env_args::FileArgs;
 
@@ -48,4 +48,17 @@ pub fn state_file(args: &FileArgs) -> anyhow::Result<PathBuf> {
         }
     }
     Ok(project_state_file(&config_file(args)?))
+}
+
+/// Loads and checks the config file, keeps the `--only` services (all when none are named),
+/// and prints what a compose file had that rehearsal ignores.
+pub fn environment(config: &Path, only: &[String]) -> anyhow::Result<Environment> {
+    let mut env = Environment::load(config)?;
+    if !only.is_empty() {
+        env = env.only(only.iter().cloned())?;
+    }
+    for warning in &env.spec().warnings {
+        eprintln!("warning: {warning}");
+    }
+    Ok(env)
 }

@@ -5,7 +5,6 @@ use std::process::ExitCode;
 use anyhow::Context;
 use nix::sys::signal::{kill, Signal};
 use nix::unistd::Pid;
-use rehearsal::environment::Environment;
 
 use super::locate;
 use super::progress;
@@ -17,10 +16,7 @@ const CANNOT_RUN: u8 = 127;
 
 pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let config = locate::config_file(&args.file)?;
-    let mut env = Environment::load(&config)?;
-    if !args.only.is_empty() {
-        env = env.only(args.only.iter().cloned())?;
-    }
+    let env = locate::environment(&config, &args.only)?;
     let runtime = signals::runtime()?;
     runtime.block_on(async {
         let mut stop = Stop::catch()?;

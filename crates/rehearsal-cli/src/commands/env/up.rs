@@ -7,7 +7,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, bail, Context};
-use rehearsal::environment::{self, Environment, RunningEnvironment};
+use rehearsal::environment::{self, RunningEnvironment};
 
 use super::locate;
 use super::progress;
@@ -27,12 +27,10 @@ pub fn run(args: UpArgs) -> anyhow::Result<()> {
     } else {
         clear_stale(&state_file)?;
     }
+    // Checked here too when detaching, so that mistakes are shown at once, with their lines.
+    let env = locate::environment(&config, &args.only)?.state_file(&state_file);
     if args.detach && !args.detached_child {
         return detach(&config, &args.only, &state_file);
-    }
-    let mut env = Environment::load(&config)?.state_file(&state_file);
-    if !args.only.is_empty() {
-        env = env.only(args.only.iter().cloned())?;
     }
     fs::create_dir_all(locate::project_dir(&config))
         .with_context(|| format!("cannot create {}", locate::project_dir(&config).display()))?;

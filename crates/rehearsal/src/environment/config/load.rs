@@ -1,8 +1,12 @@
 //! `EnvironmentSpec::load`, `parse` and `find`: the phases in order, then the model.
+//!
+//! A `.yml` or `.yaml` file is a docker-compose file: `compose` reads it into the same raw
+//! services as `read` reads `rehearsal.toml` into, and the later phases are the same.
 
 use std::path::{Path, PathBuf};
 
 use super::check::Check;
+use super::compose::{is_compose_file, read_compose};
 use super::cycles::check_cycles;
 use super::draft::Draft;
 use super::error::{ConfigError, Problems};
@@ -17,7 +21,10 @@ use super::source::{Paths, Source};
 pub const FILE_NAME: &str = "rehearsal.toml";
 
 impl EnvironmentSpec {
-    /// Reads and validates the config file at `path`.
+    /// Reads and validates the config file at `path`: a `rehearsal.toml`, or a
+    /// docker-compose file (any `.yml` or `.yaml` file, such as `docker-compose.yml` or
+    /// `compose.yaml`), of which the subset that maps onto rehearsal's services is read (see
+    /// "Moving from docker-compose" in `docs/rehearsal-toml.md`).
     pub fn load(path: &Path) -> Result<EnvironmentSpec, ConfigError> {
         let text = std::fs::read_to_string(path).map_err(|e| {
             ConfigError::in_file(
@@ -32,7 +39,9 @@ impl EnvironmentSpec {
         EnvironmentSpec::parse(&text, path)
     }
 
-    /// Validates `text`, the content of the config file at `path`.
+    /// Validates `text`, the content of the config file at `path`; a path ending in `.yml` or
+    /// `.yaml` is read as a docker-compose file, whose `.env` file (next to `path`) is read
+    /// for its `${VAR}` interpolation.
     ///
     /// `path` is shown in messages as given, and its folder is where relative paths in the
     /// file start (made absolute from the current directory). Files the services name are
@@ -42,7 +51,12 @@ impl EnvironmentSpec {
     pub fn parse(text: &str, path: &Path) -> Result<EnvironmentSpec, ConfigError> {
         let source = Source::new(text, path);
         let paths = Paths::new(path);
-        let raw = read(&source)?;
+        let (raw, warnings) = if is_compose_file(path) {
+            let compose = read_compose(&source, &paths)?;
+            (compose.services, compose.warnings)
+        } else {
+            (read(&source)?, Vec::new())
+        };
         let mut check = Check {
             source: &source,
             paths: &paths,
@@ -60,11 +74,12 @@ impl EnvironmentSpec {
             file: paths.file,
             dir: paths.dir,
             services: drafts.into_iter().map(service).collect(),
+            warnings,
         })
     }
 
     /// The config file for a run started in `start_dir`: `rehearsal.toml` there, or in the
-    /// nearest parent folder that has one.
+    /// nearest parent folder that has one. A compose file is only read when it is named.
     pub fn find(start_dir: &Path) -> Option<PathBuf> {
         let start = match std::env::current_dir() {
             Ok(cwd) => cwd.join(start_dir),

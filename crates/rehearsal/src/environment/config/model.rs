@@ -1,4 +1,5 @@
-//! The validated environment: what `rehearsal.toml` declares, with every check already done.
+//! The validated environment: what `rehearsal.toml` (or a docker-compose file) declares, with
+//! every check already done.
 //!
 //! Nothing here is serde: the file's shape lives in `wire`, and these types are only built by
 //! the validation in `load`, so holding one means the file was valid when it was read.
@@ -23,6 +24,12 @@ pub struct EnvironmentSpec {
     pub dir: PathBuf,
     /// The services, in the order the file declares them.
     pub services: Vec<ServiceSpec>,
+    /// What the file declares that rehearsal does not use, each as `file:line:column:
+    /// message`, in file order: for a docker-compose file, the keys it ignores (`networks`,
+    /// `restart`, volumes other than PostgreSQL's init scripts, ...) and unset variables.
+    /// Always empty for `rehearsal.toml`, where an unknown key is an error. Worth showing to
+    /// the user; none of them stops the environment from running.
+    pub warnings: Vec<String>,
 }
 
 impl EnvironmentSpec {

@@ -38,6 +38,7 @@ impl EnvironmentSpec {
                 .filter(|(_, wanted)| *wanted)
                 .map(|(service, _)| service.clone())
                 .collect(),
+            warnings: self.warnings.clone(),
         })
     }
 

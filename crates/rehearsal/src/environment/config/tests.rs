@@ -1,6 +1,12 @@
 //! Unit tests of `rehearsal.toml`, one module per phase. A new rule gets its test in the
 //! module of its phase, through `Dir::check` (an error, as displayed) or `Dir::parse`.
+//! Compose files are tested in the `compose_*` modules, through `Dir::compose_check` and
+//! `Dir::compose_spec` (in `compose_dir`).
 
+mod compose_dir;
+mod compose_errors;
+mod compose_example;
+mod compose_mapping;
 mod cycles;
 mod files;
 mod find;

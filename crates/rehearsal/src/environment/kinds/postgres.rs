@@ -23,16 +23,12 @@ use std::time::Duration;
 use super::{process, Workspace};
 use crate::environment::config::{PostgresSpec, ServiceSpec};
 use crate::environment::programs;
+use crate::environment::psql::Psql;
 use crate::environment::Error;
 use crate::service::{Probe, RunningService, Service, SetupResult, Signal};
 
 /// initdb on a cold cache, and crash recovery on a slow disk, take seconds.
 const READY_TIMEOUT: Duration = Duration::from_secs(30);
-
-/// The database the service's own database and fresh test databases are cloned from.
-pub(crate) fn template_name(database: &str) -> String {
-    format!("{database}_template")
-}
 
 pub(crate) fn service(
     spec: &ServiceSpec,
@@ -219,60 +215,16 @@ struct Setup {
 
 impl Setup {
     fn run(&self, server: &RunningService) -> SetupResult {
-        let template = template_name(&self.database);
-        self.psql(
-            server,
-            "postgres",
-            &[format!("CREATE DATABASE \"{template}\"")],
-            None,
-        )?;
-        for file in &self.init {
-            self.psql(server, &template, &[], Some(file))?;
-        }
-        let create = format!(
-            "CREATE DATABASE \"{}\" TEMPLATE \"{template}\"",
-            self.database
-        );
-        self.psql(server, "postgres", &[create], None)?;
-        Ok(())
-    }
-
-    fn psql(
-        &self,
-        server: &RunningService,
-        database: &str,
-        commands: &[String],
-        file: Option<&Path>,
-    ) -> SetupResult {
-        let mut command = Command::new(&self.psql);
-        command
-            .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", server.host()])
-            .args([
-                "-p",
-                &server.port().to_string(),
-                "-U",
-                &self.user,
-                "-d",
-                database,
-            ]);
-        for sql in commands {
-            command.args(["-c", sql]);
-        }
-        if let Some(file) = file {
-            command.arg("-f").arg(file);
-        }
-        let output = command.output()?;
-        if output.status.success() {
-            return Ok(());
-        }
-        let what = match file {
-            Some(file) => format!("the init file {}", file.display()),
-            None => format!("`{}`", commands.join("; ")),
+        let psql = Psql {
+            program: self.psql.clone(),
+            port: server.port(),
+            user: self.user.clone(),
         };
-        Err(format!(
-            "{what} failed in database `{database}`:\n{}",
-            String::from_utf8_lossy(&output.stderr).trim_end()
-        )
-        .into())
+        psql.create_template(&self.database)?;
+        for file in &self.init {
+            psql.run_file(&self.database, file)?;
+        }
+        psql.clone_template(&self.database, &self.database)?;
+        Ok(())
     }
 }
