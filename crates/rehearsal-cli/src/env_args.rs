@@ -35,7 +35,9 @@ pub enum EnvCommand {
         after_help = "Variables given to the command, for each service NAME (upper case, - as \
             _): REHEARSAL_<NAME>_URL, REHEARSAL_<NAME>_HOST, REHEARSAL_<NAME>_PORT; \
             REHEARSAL_MOCK_API (the mock server holding the imposters), and REHEARSAL_STATE \
-            (the state file, which the test kit attaches with)."
+            (the state file, which the test kit attaches with).\n\n\
+            Exit codes: the command's; 125 if the environment could not start; 126 if the \
+            command cannot be run; 127 if it does not exist; 128+N after signal N."
     )]
     Run(RunArgs),
     /// Stops the environment started by `rehearsal up`, even if the process that started it

@@ -28,6 +28,7 @@ mod psql;
 mod reset;
 mod running;
 mod state;
+mod sweep;
 mod up;
 
 use std::env;

@@ -293,7 +293,11 @@ fn a_missing_server_program_names_the_package_to_install() {
         .env("PATH", sandbox.path("empty"))
         .env_remove("REHEARSAL_REDIS_SERVER");
     let finished = sandbox.run_for(command, BRING_UP);
-    assert_eq!(finished.status.code(), Some(1), "{finished:?}");
+    assert_eq!(
+        finished.status.code(),
+        Some(125),
+        "the environment failed: {finished:?}"
+    );
     assert!(
         finished.stderr.contains("`redis-server` not found")
             && finished.stderr.contains("apt install redis-server"),
@@ -307,7 +311,17 @@ fn a_failing_init_file_stops_the_start_with_psqls_message() {
     let sandbox = project();
     sandbox.write("db/schema.sql", "CREATE TABLE broken (;\n");
     let finished = rehearsal(&sandbox, ["run", "--only", "db", "--", "true"]);
-    assert_eq!(finished.status.code(), Some(1), "{finished:?}");
+    assert_eq!(finished.status.code(), Some(125), "{finished:?}");
+    let pid: u32 = finished
+        .stderr
+        .lines()
+        .find_map(|line| line.trim().strip_prefix("pid:"))
+        .and_then(|pid| pid.trim().parse().ok())
+        .unwrap_or_else(|| panic!("the report names PostgreSQL's pid: {}", finished.stderr));
+    assert!(
+        !is_alive(pid),
+        "PostgreSQL was stopped after its setup failed"
+    );
     assert!(
         finished.stderr.contains("schema.sql failed") && finished.stderr.contains("syntax error"),
         "{}",
@@ -465,4 +479,18 @@ fn a_docker_compose_file_runs_without_docker() {
         api["PAYMENTS_URL"], "http://payments.example",
         "compose interpolation"
     );
+}
+
+#[test]
+fn run_exits_127_for_a_missing_command_and_125_for_a_bad_config() {
+    let sandbox = project();
+    let missing = rehearsal(
+        &sandbox,
+        ["run", "--only", "payments", "--", "./no-such-command"],
+    );
+    assert_eq!(missing.status.code(), Some(127), "{missing:?}");
+    sandbox.write("rehearsal.toml", "[services.a]\nkind = \"nope\"\n");
+    let bad = rehearsal(&sandbox, ["run", "--", "true"]);
+    assert_eq!(bad.status.code(), Some(125), "{bad:?}");
+    assert!(bad.stderr.contains("rehearsal.toml:2:"), "{bad:?}");
 }

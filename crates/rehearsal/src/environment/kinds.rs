@@ -10,7 +10,7 @@ pub(crate) mod redis;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use super::config::ServiceSpec;
+use super::config::{Kind, ServiceSpec};
 use crate::service::Service;
 
 /// Where an environment keeps its files while it runs.
@@ -26,6 +26,17 @@ impl Workspace {
     /// A directory of the service's own in the run directory.
     pub(crate) fn data_dir(&self, service: &str) -> PathBuf {
         self.run_dir.join(service)
+    }
+}
+
+/// What can be refused before anything is made: a container without an engine, a server
+/// program that is not installed.
+pub(crate) fn preflight(spec: &ServiceSpec) -> Result<(), super::Error> {
+    match &spec.kind {
+        Kind::Container(_) => Err(container::check(spec)),
+        Kind::Redis(_) => redis::find_program(spec).map(drop),
+        Kind::Postgres(_) => postgres::find_programs(spec).map(drop),
+        Kind::Command(_) | Kind::Imposter(_) => Ok(()),
     }
 }
 

@@ -16,6 +16,12 @@ pub(crate) struct Psql {
     pub(crate) user: String,
 }
 
+/// A name as an SQL identifier. The config allows only plain names, but a state file can be
+/// edited by hand.
+fn quoted(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
 /// The database `<database>` is cloned from, which the init files fill.
 pub(crate) fn template_name(database: &str) -> String {
     format!("{database}_template")
@@ -28,7 +34,10 @@ impl Psql {
         let template = template_name(database);
         self.admin(
             database,
-            &[format!("CREATE DATABASE \"{template}\" TEMPLATE template0")],
+            &[format!(
+                "CREATE DATABASE {} TEMPLATE template0",
+                quoted(&template)
+            )],
         )
     }
 
@@ -46,8 +55,12 @@ impl Psql {
         self.admin(
             target,
             &[
-                format!("DROP DATABASE IF EXISTS \"{target}\" WITH (FORCE)"),
-                format!("CREATE DATABASE \"{target}\" TEMPLATE \"{template}\""),
+                format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", quoted(target)),
+                format!(
+                    "CREATE DATABASE {} TEMPLATE {}",
+                    quoted(target),
+                    quoted(&template)
+                ),
             ],
         )
     }
@@ -56,7 +69,10 @@ impl Psql {
     pub(crate) fn drop_database(&self, target: &str) -> Result<(), String> {
         self.admin(
             target,
-            &[format!("DROP DATABASE IF EXISTS \"{target}\" WITH (FORCE)")],
+            &[format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                quoted(target)
+            )],
         )
     }
 

@@ -165,9 +165,12 @@ fn unique_name(database: &str) -> String {
         std::process::id(),
         NEXT.fetch_add(1, Ordering::Relaxed)
     );
-    let keep = MAX_IDENTIFIER
+    let mut keep = MAX_IDENTIFIER
         .saturating_sub(suffix.len())
         .min(database.len());
+    while !database.is_char_boundary(keep) {
+        keep -= 1;
+    }
     format!("{}{suffix}", &database[..keep])
 }
 

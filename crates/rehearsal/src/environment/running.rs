@@ -1,11 +1,12 @@
 //! `RunningEnvironment`: an environment that is up, started here or attached to.
 
 use std::fs;
+use std::io;
 use std::ops::Index;
 use std::path::{Path, PathBuf};
 
 use super::info::ServiceInfo;
-use super::state::{State, Status, STATE_VARIABLE};
+use super::state::{ProcessId, State, Status, STATE_VARIABLE};
 use super::Error;
 use crate::service::RunningServices;
 use crate::Rehearsal;
@@ -48,11 +49,22 @@ impl Owned {
     fn tear_down(&mut self) -> Result<(), Error> {
         let stopped = self.processes.take().map(RunningServices::stop);
         drop(self.mock.take());
-        let _ = fs::remove_dir_all(&self.run_dir);
-        let _ = fs::remove_file(&self.state_file);
+        let removed = match fs::remove_dir_all(&self.run_dir) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => {
+                Err(Error::io("remove the run directory", &self.run_dir, e))
+            }
+            _ => Ok(()),
+        };
+        // Another environment may have taken the state file's place since (a second `up`
+        // after this one was given up for dead): only this one's own is removed.
+        let ours =
+            State::read(&self.state_file).is_ok_and(|state| state.owner == ProcessId::current());
+        if ours {
+            let _ = fs::remove_file(&self.state_file);
+        }
         match stopped {
             Some(Err(e)) => Err(e.into()),
-            _ => Ok(()),
+            _ => removed,
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Bringing an environment up: everything that can fail without starting anything is
-//! checked first (containers, programs), then the imposters are
-//! created on the environment's mock server, then the processes start in dependency order.
+//! checked first (containers, programs), then what earlier environments killed before
+//! their teardown left is removed, then the imposters are created on the environment's mock
+//! server, then the processes start in dependency order.
 
 use std::fmt;
 use std::fs;
@@ -13,6 +14,7 @@ use super::info::ServiceInfo;
 use super::kinds::{self, imposter, Workspace};
 use super::running::{Owned, RunningEnvironment};
 use super::state::{ProcessId, State, Status};
+use super::sweep;
 use super::Error;
 use crate::service::{Progress, RunningService, Services};
 use crate::Rehearsal;
@@ -36,10 +38,14 @@ impl fmt::Debug for OnProgress {
 }
 
 pub(crate) fn up(spec: &EnvironmentSpec, places: Places) -> Result<RunningEnvironment, Error> {
+    for service in &spec.services {
+        kinds::preflight(service)?;
+    }
+    sweep::abandoned_run_dirs();
     let run_dir = make_run_dir()?;
     let state_file = places
         .state_file
-        .unwrap_or_else(|| run_dir.join("state.json"));
+        .unwrap_or_else(|| run_dir.join(sweep::STATE_COPY));
     let workspace = Workspace {
         run_dir: run_dir.clone(),
         log_dir: places.log_dir,
@@ -50,10 +56,10 @@ pub(crate) fn up(spec: &EnvironmentSpec, places: Places) -> Result<RunningEnviro
         workspace.log_dir.clone(),
     );
     // From here on, a failure must remove what was made; `Owned`'s drop does.
-    let mut owned = Owned::new(run_dir, state_file.clone());
-    fs::create_dir_all(&workspace.log_dir)
+    let mut owned = Owned::new(run_dir.clone(), state_file.clone());
+    prepare_log_dir(&workspace.log_dir)
         .map_err(|e| Error::io("create the log directory", &workspace.log_dir, e))?;
-    state.write(&state_file)?;
+    save(&state, &state_file, &run_dir)?;
 
     let tell = |progress: Progress<'_>| {
         if let Some(watch) = &places.progress {
@@ -121,15 +127,52 @@ pub(crate) fn up(spec: &EnvironmentSpec, places: Places) -> Result<RunningEnviro
     infos.sort_by_key(|info| spec.services.iter().position(|s| s.name == info.name));
     state.services = infos;
     state.status = Status::Up;
-    state.write(&state_file)?;
+    save(&state, &state_file, &run_dir)?;
     Ok(RunningEnvironment::owned(state, state_file, owned))
+}
+
+/// Creates the log directory, keeps `.rehearsal` out of version control, and removes the
+/// logs of processes that are gone, which would otherwise pile up run after run (each file
+/// is named `<service>-<pid>`).
+fn prepare_log_dir(dir: &Path) -> std::io::Result<()> {
+    fs::create_dir_all(dir)?;
+    if let Some(project) = dir.parent().filter(|p| p.ends_with(".rehearsal")) {
+        let ignore = project.join(".gitignore");
+        if !ignore.exists() {
+            fs::write(ignore, "# rehearsal's state and logs\n*\n")?;
+        }
+    }
+    for entry in fs::read_dir(dir)?.filter_map(Result::ok) {
+        let name = entry.file_name();
+        let pid = name
+            .to_str()
+            .and_then(|name| name.strip_suffix(".log"))
+            .and_then(|stem| stem.rsplit_once('.'))
+            .and_then(|(stem, _stream)| stem.rsplit_once('-'))
+            .and_then(|(_, pid)| pid.parse::<u32>().ok());
+        if pid.is_some_and(|pid| ProcessId::of(pid).is_none()) {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+    Ok(())
+}
+
+/// Writes the state file, and a copy in the run directory, where the next environment
+/// finds it if this one is killed before it can remove the directory.
+fn save(state: &State, state_file: &Path, run_dir: &Path) -> Result<(), Error> {
+    state.write(state_file)?;
+    let copy = run_dir.join(sweep::STATE_COPY);
+    if copy != state_file {
+        state.write(&copy)?;
+    }
+    Ok(())
 }
 
 /// A private directory for the servers' data, passable (not readable) by others so that a
 /// server running as another user (PostgreSQL under root) can reach its own directory.
 fn make_run_dir() -> Result<PathBuf, Error> {
     let dir = tempfile::Builder::new()
-        .prefix("rehearsal-")
+        .prefix(sweep::RUN_DIR_PREFIX)
         .tempdir()
         .map_err(|e| Error::io("create the run directory", std::env::temp_dir(), e))?
         .keep();

@@ -9,6 +9,7 @@
 
 use std::collections::HashMap;
 use std::ops::Index;
+use std::panic::{self, AssertUnwindSafe};
 use std::process::ExitStatus;
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread;
@@ -393,7 +394,9 @@ fn start_when_ready(
     };
     let tell = |progress: Progress<'_>| {
         if let Some(watcher) = watcher {
-            (watcher.0)(progress);
+            // A panicking watcher must not leave the services that wait for this one
+            // waiting for ever; what it shows is only a display.
+            let _ = panic::catch_unwind(AssertUnwindSafe(|| (watcher.0)(progress)));
         }
     };
     tell(Progress::Starting(plan.name()));

@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 use std::fs;
+use std::panic::{self, AssertUnwindSafe};
 use std::process::{Command, ExitStatus, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -243,7 +244,10 @@ fn set_up(plan: &Plan, endpoint: Endpoint, attempt: Attempt) -> Result<RunningSe
     let Some(step) = &plan.spec.after_ready else {
         return Ok(service);
     };
-    match (step.0)(&service) {
+    // A panicking step is a failed one: the group's other starts must hear of it.
+    let outcome = panic::catch_unwind(AssertUnwindSafe(|| (step.0)(&service)))
+        .unwrap_or_else(|_| Err("the setup step panicked".into()));
+    match outcome {
         Ok(()) => Ok(service),
         Err(problem) => {
             let pid = service.pid();

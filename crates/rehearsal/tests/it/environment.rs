@@ -204,3 +204,56 @@ fn only_brings_up_the_named_services() {
         .expect_err("an unknown name");
     assert!(unknown.is_config(), "{unknown}");
 }
+
+/// `/proc/<pid>/stat`'s start time, which the state file keeps to tell a PID's process apart
+/// from a later one.
+fn start_time(pid: u32) -> u64 {
+    let stat = fs::read_to_string(format!("/proc/{pid}/stat")).expect("a live process");
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .unwrap()
+        .1
+        .split_whitespace()
+        .collect();
+    fields[19].parse().expect("a start time")
+}
+
+#[test]
+fn down_kills_what_a_dead_owner_left_and_removes_its_files() {
+    use std::os::unix::process::CommandExt;
+    let run_dir = tempfile::tempdir().expect("a run directory").keep();
+    let mut leftover = Command::new("sleep")
+        .arg("60")
+        .process_group(0)
+        .spawn()
+        .expect("spawn a leftover");
+    let mut gone = Command::new("true").spawn().expect("spawn the owner");
+    gone.wait().expect("the owner exits");
+    let state = serde_json::json!({
+        "version": 1,
+        "status": "up",
+        "owner": {"pid": gone.id(), "started": 1},
+        "config": "/nowhere/rehearsal.toml",
+        "run_dir": run_dir,
+        "log_dir": run_dir,
+        "api_url": null,
+        "services": [{
+            "name": "worker", "kind": "command", "host": "127.0.0.1", "port": 1,
+            "url": "http://127.0.0.1:1",
+            "process": {"pid": leftover.id(), "started": start_time(leftover.id())},
+            "stdout": null, "stderr": null
+        }]
+    });
+    let state_file = run_dir.join("state.json");
+    fs::write(&state_file, state.to_string()).expect("write the state");
+
+    let report = environment::down(&state_file).expect("down");
+
+    assert!(!report.owner_stopped);
+    assert_eq!(report.killed, [leftover.id()]);
+    assert!(report.removed_run_dir);
+    assert!(!run_dir.exists());
+    let status = leftover.wait().expect("the leftover is reaped");
+    use std::os::unix::process::ExitStatusExt;
+    assert_eq!(status.signal(), Some(9), "killed with SIGKILL");
+}

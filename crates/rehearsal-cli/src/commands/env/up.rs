@@ -7,6 +7,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, bail, Context};
+use nix::fcntl::{Flock, FlockArg};
 use rehearsal::environment::{self, RunningEnvironment};
 
 use super::locate;
@@ -32,8 +33,7 @@ pub fn run(args: UpArgs) -> anyhow::Result<()> {
     if args.detach && !args.detached_child {
         return detach(&config, &args.only, &state_file);
     }
-    fs::create_dir_all(locate::project_dir(&config))
-        .with_context(|| format!("cannot create {}", locate::project_dir(&config).display()))?;
+    let _owner = lock_project(&config)?;
     let runtime = signals::runtime()?;
     runtime.block_on(async {
         let mut stop = Stop::catch()?;
@@ -58,11 +58,12 @@ fn clear_stale(state_file: &Path) -> anyhow::Result<()> {
     if !state_file.exists() {
         return Ok(());
     }
-    let Ok(old) = environment::inspect(state_file) else {
-        // Unreadable: it describes nothing that could be cleaned up.
-        let _ = fs::remove_file(state_file);
-        return Ok(());
-    };
+    let old = environment::inspect(state_file).map_err(|e| {
+        anyhow!(
+            "{e}; if no environment of this project is running, remove {} and try again",
+            state_file.display()
+        )
+    })?;
     if old.is_owner_alive() {
         bail!(
             "an environment is already up here (pid {}, from {}); stop it with `rehearsal down`",
@@ -77,6 +78,23 @@ fn clear_stale(state_file: &Path) -> anyhow::Result<()> {
         report.killed.len()
     );
     Ok(())
+}
+
+/// Makes this process the project's one `up` until it exits: the lock is the kernel's, so it
+/// goes with the process however it ends, and a second `up` started at the same moment as
+/// this one is refused instead of racing it for the state file.
+fn lock_project(config: &Path) -> anyhow::Result<Flock<File>> {
+    let dir = locate::project_dir(config);
+    fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let path = dir.join("up.lock");
+    let file = File::create(&path).with_context(|| format!("cannot create {}", path.display()))?;
+    Flock::lock(file, FlockArg::LockExclusiveNonblock).map_err(|(_, errno)| {
+        anyhow!(
+            "another `rehearsal up` of this project is running ({}: {errno}); stop it with \
+             `rehearsal down`",
+            path.display()
+        )
+    })
 }
 
 /// Starts the environment in a background process and returns once it is up (or failed).

@@ -129,7 +129,7 @@ impl Check<'_, '_> {
             &value.span(),
             format!(
                 "`{key} = {text:?}` is not a plain identifier: letters, digits and `_`, not \
-                 starting with a digit, at most 63 bytes"
+                 starting with a digit, at most {MAX_IDENTIFIER} bytes"
             ),
             format!("Choose a {key} name such as \"orders\" or \"orders_test\"."),
         );
@@ -149,11 +149,14 @@ impl Check<'_, '_> {
     }
 }
 
-/// `[A-Za-z_][A-Za-z0-9_]*`, at most 63 bytes: PostgreSQL's limit for a name.
+/// PostgreSQL's limit for a name is 63 bytes; the template of a database adds `_template`.
+const MAX_IDENTIFIER: usize = 63 - "_template".len();
+
+/// `[A-Za-z_][A-Za-z0-9_]*`, short enough that `<name>_template` is a name too.
 pub(super) fn is_identifier(text: &str) -> bool {
     let mut chars = text.chars();
     let first_ok = chars
         .next()
         .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
-    first_ok && text.len() <= 63 && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+    first_ok && text.len() <= MAX_IDENTIFIER && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }

@@ -35,9 +35,7 @@ pub(crate) fn service(
     postgres: &PostgresSpec,
     workspace: &Workspace,
 ) -> Result<Service, Error> {
-    let missing = |what: &str| Error::missing(&spec.name, what, programs::POSTGRES_INSTALL);
-    let bin = programs::postgres_bin().ok_or_else(|| missing("PostgreSQL's `initdb`"))?;
-    let psql = programs::psql(&bin).ok_or_else(|| missing("PostgreSQL's `psql`"))?;
+    let (bin, psql) = find_programs(spec)?;
     let owner = server_owner().map_err(|problem| Error::unavailable(&spec.name, problem))?;
 
     let home = workspace.data_dir(&spec.name);
@@ -83,6 +81,14 @@ pub(crate) fn service(
         init: postgres.init.clone(),
     };
     Ok(service.after_ready(move |running| setup.run(running)))
+}
+
+/// The folder of the server's programs, and `psql`.
+pub(crate) fn find_programs(spec: &ServiceSpec) -> Result<(PathBuf, PathBuf), Error> {
+    let missing = |what: &str| Error::missing(&spec.name, what, programs::POSTGRES_INSTALL);
+    let bin = programs::postgres_bin().ok_or_else(|| missing("PostgreSQL's `initdb`"))?;
+    let psql = programs::psql(&bin).ok_or_else(|| missing("PostgreSQL's `psql`"))?;
+    Ok((bin, psql))
 }
 
 /// The user and group the server runs as, when it cannot run as the current user.
@@ -133,7 +139,7 @@ fn make_cluster(bin: &Path, data: &Path, user: &str, owner: Owner) -> Result<(),
     if let Some(cached) = cached {
         // The cache only saves time: failing to fill it changes nothing else.
         let partial = cached.with_extension(format!("partial-{}", std::process::id()));
-        if copy_tree(data, &partial).is_ok() && fs::rename(&partial, &cached).is_err() {
+        if copy_tree(data, &partial).is_err() || fs::rename(&partial, &cached).is_err() {
             let _ = fs::remove_dir_all(&partial);
         }
     }

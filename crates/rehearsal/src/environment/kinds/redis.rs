@@ -2,6 +2,7 @@
 //! run directory and persistence off (a test's data is thrown away anyway).
 
 use std::fs;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use super::{process, Workspace};
@@ -12,13 +13,17 @@ use crate::service::{Probe, Service};
 
 const READY_TIMEOUT: Duration = Duration::from_secs(10);
 
+pub(crate) fn find_program(spec: &ServiceSpec) -> Result<PathBuf, Error> {
+    programs::redis_server()
+        .ok_or_else(|| Error::missing(&spec.name, "`redis-server`", programs::REDIS_INSTALL))
+}
+
 pub(crate) fn service(
     spec: &ServiceSpec,
     redis: &RedisSpec,
     workspace: &Workspace,
 ) -> Result<Service, Error> {
-    let program = programs::redis_server()
-        .ok_or_else(|| Error::missing(&spec.name, "`redis-server`", programs::REDIS_INSTALL))?;
+    let program = find_program(spec)?;
     let data = workspace.data_dir(&spec.name);
     fs::create_dir_all(&data)
         .map_err(|e| Error::io("create the Redis data directory", &data, e))?;

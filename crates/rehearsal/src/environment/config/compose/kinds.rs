@@ -326,7 +326,7 @@ impl Mapping<'_, '_, '_, '_, '_> {
                     &value.span(),
                     format!(
                         "{variable} `{}` is not a name rehearsal can create: it takes letters, \
-                         digits and `_`, not starting with a digit, at most 63 bytes",
+                         digits and `_`, not starting with a digit, at most 54 bytes",
                         value.get_ref()
                     ),
                     "Choose a name such as app or app_test; rehearsal creates the user and the \

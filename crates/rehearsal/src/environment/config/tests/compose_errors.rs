@@ -302,7 +302,7 @@ fn postgres_names_are_identifiers() {
         "services:\n  db:\n    image: postgres\n    environment:\n      POSTGRES_USER: \
          my-user\n",
         "docker-compose.yml:5:22: POSTGRES_USER `my-user` is not a name rehearsal can create: \
-         it takes letters, digits and `_`, not starting with a digit, at most 63 bytes\n  \
+         it takes letters, digits and `_`, not starting with a digit, at most 54 bytes\n  \
          Choose a name such as app or app_test; rehearsal creates the user and the database \
          with it.",
     );

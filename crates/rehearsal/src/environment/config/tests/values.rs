@@ -247,7 +247,7 @@ fn postgres_names_are_plain_identifiers() {
     check(
         "[services.db]\nkind = \"postgres\"\ndatabase = \"orders-test\"\n",
         "rehearsal.toml:3:12: `database = \"orders-test\"` is not a plain identifier: letters, \
-         digits and `_`, not starting with a digit, at most 63 bytes\n  Choose a database name \
+         digits and `_`, not starting with a digit, at most 54 bytes\n  Choose a database name \
          such as \"orders\" or \"orders_test\".",
     );
     let long = "u".repeat(64);
@@ -255,7 +255,7 @@ fn postgres_names_are_plain_identifiers() {
         &format!("[services.db]\nkind = \"postgres\"\nuser = \"{long}\"\n"),
         &format!(
             "rehearsal.toml:3:8: `user = \"{long}\"` is not a plain identifier: letters, digits \
-             and `_`, not starting with a digit, at most 63 bytes\n  Choose a user name such \
+             and `_`, not starting with a digit, at most 54 bytes\n  Choose a user name such \
              as \"orders\" or \"orders_test\"."
         ),
     );
