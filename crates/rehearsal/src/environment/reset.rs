@@ -27,7 +27,13 @@ const MAX_IDENTIFIER: usize = 63;
 impl RunningEnvironment {
     /// Resets every service for the next test: imposters' recorded requests are cleared,
     /// every Redis is flushed, and every PostgreSQL database is recreated from its template
-    /// (what its `init` files made). Commands are left as they are.
+    /// (what its `init` files made). Commands are left as they are, and so are stubs a test
+    /// changed.
+    ///
+    /// The environment is shared: under a runner that runs tests in parallel processes
+    /// (nextest) or threads, a reset in one test clears what another is using. Such tests
+    /// take a [`fresh_database`](RunningEnvironment::fresh_database) each instead, and
+    /// imposters of their own.
     pub fn reset(&self) -> Result<(), Error> {
         let mock = match self.api_url() {
             Some(url) => Some(Rehearsal::connect(url).map_err(|e| {
