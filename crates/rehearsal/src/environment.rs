@@ -44,6 +44,7 @@ pub use state::STATE_VARIABLE;
 
 pub use crate::service::Progress;
 
+use crate::service::group::Watcher;
 use state::{State, Status};
 
 /// The file [`Environment::find`] looks for.
@@ -55,7 +56,7 @@ pub struct Environment {
     spec: EnvironmentSpec,
     state_file: Option<PathBuf>,
     log_dir: Option<PathBuf>,
-    progress: Option<up::OnProgress>,
+    progress: Option<Watcher>,
 }
 
 impl Environment {
@@ -122,7 +123,7 @@ impl Environment {
         mut self,
         watch: impl Fn(Progress<'_>) + Send + Sync + 'static,
     ) -> Environment {
-        self.progress = Some(up::OnProgress(std::sync::Arc::new(watch)));
+        self.progress = Some(Watcher::new(watch));
         self
     }
 

@@ -3,10 +3,8 @@
 //! their teardown left is removed, then the imposters are created on the environment's mock
 //! server, then the processes start in dependency order.
 
-use std::fmt;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::Instant;
 
 use super::config::{EnvironmentSpec, Kind};
@@ -16,6 +14,7 @@ use super::running::{Owned, RunningEnvironment};
 use super::state::{ProcessId, State, Status};
 use super::sweep;
 use super::Error;
+use crate::service::group::Watcher;
 use crate::service::{Progress, RunningService, Services};
 use crate::Rehearsal;
 
@@ -24,17 +23,7 @@ pub(crate) struct Places {
     /// `None`: in the run directory.
     pub(crate) state_file: Option<PathBuf>,
     pub(crate) log_dir: PathBuf,
-    pub(crate) progress: Option<OnProgress>,
-}
-
-/// `Environment::on_progress`'s callback.
-#[derive(Clone)]
-pub(crate) struct OnProgress(pub(crate) Arc<dyn Fn(Progress<'_>) + Send + Sync>);
-
-impl fmt::Debug for OnProgress {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("OnProgress(..)")
-    }
+    pub(crate) progress: Option<Watcher>,
 }
 
 pub(crate) fn up(spec: &EnvironmentSpec, places: Places) -> Result<RunningEnvironment, Error> {
@@ -62,13 +51,13 @@ pub(crate) fn up(spec: &EnvironmentSpec, places: Places) -> Result<RunningEnviro
     save(&state, &state_file, &run_dir)?;
 
     let tell = |progress: Progress<'_>| {
-        if let Some(watch) = &places.progress {
-            (watch.0)(progress);
+        if let Some(watcher) = &places.progress {
+            watcher.tell(progress);
         }
     };
     let mut group = Services::new();
-    if let Some(watch) = places.progress.clone() {
-        group = group.on_progress(move |progress| (watch.0)(progress));
+    if let Some(watcher) = places.progress.clone() {
+        group = group.watch(watcher);
     }
     let mut imposters = Vec::new();
     for service in &spec.services {
@@ -200,6 +189,8 @@ fn process_info(spec: &EnvironmentSpec, running: &RunningService) -> ServiceInfo
         host: running.host().to_owned(),
         port: running.port(),
         url: running.url(),
+        // A service that died just after it was ready has no start time to read: a start time
+        // no process has (0) makes `down` treat it as gone, never as someone else's PID.
         process: ProcessId::of(running.pid()).or(Some(ProcessId {
             pid: running.pid(),
             started: 0,

@@ -65,7 +65,19 @@ pub enum Progress<'a> {
 
 /// A callback for [`Progress`], shared by the start threads.
 #[derive(Clone)]
-pub(crate) struct Watcher(pub(crate) std::sync::Arc<dyn Fn(Progress<'_>) + Send + Sync>);
+pub(crate) struct Watcher(std::sync::Arc<dyn Fn(Progress<'_>) + Send + Sync>);
+
+impl Watcher {
+    pub(crate) fn new(watch: impl Fn(Progress<'_>) + Send + Sync + 'static) -> Watcher {
+        Watcher(std::sync::Arc::new(watch))
+    }
+
+    /// Tells the watcher. A panicking watcher must not leave the services that wait for
+    /// the one it was told about waiting for ever; what it shows is only a display.
+    pub(crate) fn tell(&self, progress: Progress<'_>) {
+        let _ = panic::catch_unwind(AssertUnwindSafe(|| (self.0)(progress)));
+    }
+}
 
 impl std::fmt::Debug for Watcher {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -105,8 +117,13 @@ impl Services {
 
     /// Calls `watch` as each service starts, becomes ready or fails, from the threads that
     /// start them: for a progress display.
-    pub fn on_progress(mut self, watch: impl Fn(Progress<'_>) + Send + Sync + 'static) -> Services {
-        self.watcher = Some(Watcher(std::sync::Arc::new(watch)));
+    pub fn on_progress(self, watch: impl Fn(Progress<'_>) + Send + Sync + 'static) -> Services {
+        self.watch(Watcher::new(watch))
+    }
+
+    /// [`Services::on_progress`] with a watcher shared with its caller.
+    pub(crate) fn watch(mut self, watcher: Watcher) -> Services {
+        self.watcher = Some(watcher);
         self
     }
 
@@ -394,9 +411,7 @@ fn start_when_ready(
     };
     let tell = |progress: Progress<'_>| {
         if let Some(watcher) = watcher {
-            // A panicking watcher must not leave the services that wait for this one
-            // waiting for ever; what it shows is only a display.
-            let _ = panic::catch_unwind(AssertUnwindSafe(|| (watcher.0)(progress)));
+            watcher.tell(progress);
         }
     };
     tell(Progress::Starting(plan.name()));
