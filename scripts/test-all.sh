@@ -2,12 +2,14 @@
 # Runs every test of rehearsal: the format check, clippy with warnings denied, the whole cargo
 # test suite (unit, black-box and conformance tests), the conformance corpus and the test kit's
 # tests replayed against npm mountebank 2.9.1 (the reference), and the mountepy client test.
-# The environment tests start real Redis and PostgreSQL servers.
+# The environment tests start real Redis and PostgreSQL servers, and containers on podman.
 # It checks for what the tests need first, and installs it when it can (as root in CI).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need() { command -v "$1" >/dev/null 2>&1; }
+# A statically linked program runs inside a bare container image.
+file_is_static() { ! grep -q 'ld-linux' <(head -c 4096 "$1" | tr -d '\0' 2>/dev/null); }
 
 if ! need cargo; then
     echo "error: cargo is missing; install Rust from https://rustup.rs" >&2
@@ -44,6 +46,18 @@ if ! need redis-server || ! need redis-cli || ! has_postgres || ! need psql; the
     else
         echo "error: the environment tests need Redis and PostgreSQL (apt-get install" \
             "redis-server postgresql)" >&2
+        exit 1
+    fi
+fi
+
+# The container tests run podman's Docker-compatible API service (runc, with a busybox image
+# they build from busybox-static).
+if ! need podman || ! need runc || ! [ -x /bin/busybox ] || ! file_is_static /bin/busybox; then
+    if [ "$(id -u)" = 0 ] && need apt-get; then
+        apt-get update -qq && apt-get install -y -qq podman runc busybox-static >/dev/null
+    else
+        echo "error: the container tests need podman, runc and a static busybox (apt-get" \
+            "install podman runc busybox-static)" >&2
         exit 1
     fi
 fi

@@ -26,9 +26,9 @@
 mod describe;
 mod error;
 pub(crate) mod group;
-mod logs;
-mod port;
-mod probe;
+pub(crate) mod logs;
+pub(crate) mod port;
+pub(crate) mod probe;
 mod process;
 mod running;
 mod signal;

@@ -2,6 +2,8 @@
 //! real Redis and PostgreSQL servers (the README's test command installs them), an imposter
 //! and a small Python service wired to all three.
 
+mod containers;
+mod engine;
 mod project;
 
 use std::fs;

@@ -48,6 +48,7 @@ mod kind_name;
 mod load;
 mod model;
 mod names;
+mod reach;
 mod read;
 mod ready;
 mod select;

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use nix::sys::signal::{kill, killpg, Signal};
 use nix::unistd::Pid;
 
+use super::kinds::container;
 use super::state::{ProcessId, State};
 use super::Error;
 
@@ -30,6 +31,8 @@ pub struct DownReport {
     pub killed: Vec<u32>,
     /// The run directory existed and was removed here.
     pub removed_run_dir: bool,
+    /// Containers still there after the owner was gone, removed here.
+    pub removed_containers: usize,
 }
 
 /// Stops the environment whose state file is `state_file` and removes its files.
@@ -51,6 +54,25 @@ pub fn down(state_file: &Path) -> Result<DownReport, Error> {
         report.killed.push(process.pid);
     }
     wait_until(KILL_WAIT, || leftovers.iter().all(|p| !p.is_alive()));
+    if let Some(engine) = &state.engine {
+        let run_label = state.run_dir.to_string_lossy();
+        // An owner that stopped on its own removed its containers; the engine is only needed
+        // (and its absence an error) when the owner was killed.
+        let removed = container::remove_labelled(engine, &run_label);
+        report.removed_containers = match removed {
+            Err(_) if report.owner_stopped => Ok(0),
+            other => other,
+        }
+        .map_err(|problem| {
+                Error::state(
+                    state_file,
+                    format!(
+                        "the environment's containers could not be removed: {problem}. Remove                          the containers labelled {}={run_label} with `docker rm -f`, then run                          `rehearsal down` again",
+                        container::RUN_LABEL
+                    ),
+                )
+            })?;
+    }
     if state.run_dir.exists() {
         fs::remove_dir_all(&state.run_dir)
             .map_err(|e| Error::io("remove the run directory", &state.run_dir, e))?;

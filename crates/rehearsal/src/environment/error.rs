@@ -32,6 +32,13 @@ enum Kind {
     },
     /// Something the environment needs cannot be done here (a container without an engine).
     Unavailable { service: String, problem: String },
+    /// A container service did not start or become ready; with the end of its output when
+    /// it ran.
+    Container {
+        service: String,
+        problem: String,
+        logs: Option<service::LogTail>,
+    },
     /// A file or directory of the environment itself.
     Io {
         what: String,
@@ -65,7 +72,8 @@ impl Error {
             Kind::Service(e) => e.service(),
             Kind::Imposter { service, .. }
             | Kind::Missing { service, .. }
-            | Kind::Unavailable { service, .. } => Some(service),
+            | Kind::Unavailable { service, .. }
+            | Kind::Container { service, .. } => Some(service),
             Kind::Config(_) | Kind::Io { .. } | Kind::State { .. } => None,
         }
     }
@@ -97,6 +105,18 @@ impl Error {
         Error::new(Kind::Unavailable {
             service: service.to_owned(),
             problem: problem.into(),
+        })
+    }
+
+    pub(crate) fn container(
+        service: &str,
+        problem: impl Into<String>,
+        logs: Option<service::LogTail>,
+    ) -> Error {
+        Error::new(Kind::Container {
+            service: service.to_owned(),
+            problem: problem.into(),
+            logs,
         })
     }
 
@@ -159,6 +179,17 @@ impl fmt::Display for Error {
             ),
             Kind::Unavailable { service, problem } => {
                 write!(f, "service `{service}` cannot start: {problem}")
+            }
+            Kind::Container {
+                service,
+                problem,
+                logs,
+            } => {
+                write!(f, "container service `{service}` did not start: {problem}")?;
+                match logs {
+                    Some(tail) => write!(f, "\n\n{tail}"),
+                    None => Ok(()),
+                }
             }
             Kind::Io { what, path, source } => {
                 write!(f, "could not {what} ({}): {source}", path.display())

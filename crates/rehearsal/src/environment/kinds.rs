@@ -1,5 +1,6 @@
 //! Each kind of service in `rehearsal.toml`, turned into something that runs: a supervised
-//! process (`command`, `redis`, `postgres`) or an imposter on the environment's mock server.
+//! process (`command`, `redis`, `postgres`), an imposter on the environment's mock server, or
+//! a container on a Docker engine.
 
 pub(crate) mod command;
 pub(crate) mod container;
@@ -33,7 +34,8 @@ impl Workspace {
 /// program that is not installed.
 pub(crate) fn preflight(spec: &ServiceSpec) -> Result<(), super::Error> {
     match &spec.kind {
-        Kind::Container(_) => Err(container::check(spec)),
+        // The engine is reached once for all containers, by `container::connect_if_needed`.
+        Kind::Container(_) => Ok(()),
         Kind::Redis(_) => redis::find_program(spec).map(drop),
         Kind::Postgres(_) => postgres::find_programs(spec).map(drop),
         Kind::Command(_) | Kind::Imposter(_) => Ok(()),

@@ -6,6 +6,7 @@ use std::ops::Index;
 use std::path::{Path, PathBuf};
 
 use super::info::ServiceInfo;
+use super::kinds::container::RunningContainers;
 use super::state::{ProcessId, State, Status, STATE_VARIABLE};
 use super::Error;
 use crate::service::RunningServices;
@@ -30,6 +31,7 @@ pub struct RunningEnvironment {
 pub(crate) struct Owned {
     pub(crate) processes: Option<RunningServices>,
     pub(crate) mock: Option<Rehearsal>,
+    pub(crate) containers: Option<RunningContainers>,
     run_dir: PathBuf,
     state_file: PathBuf,
 }
@@ -39,16 +41,18 @@ impl Owned {
         Owned {
             processes: None,
             mock: None,
+            containers: None,
             run_dir,
             state_file,
         }
     }
 
-    /// Stops the processes (dependents first), then the imposters, which depend on
-    /// nothing, then removes the files.
+    /// Stops the processes (dependents first), then the imposters and the containers, which
+    /// depend on no process, then removes the files.
     fn tear_down(&mut self) -> Result<(), Error> {
         let stopped = self.processes.take().map(RunningServices::stop);
         drop(self.mock.take());
+        let containers_stopped = self.containers.take().map(RunningContainers::stop);
         let removed = match fs::remove_dir_all(&self.run_dir) {
             Err(e) if e.kind() != io::ErrorKind::NotFound => {
                 Err(Error::io("remove the run directory", &self.run_dir, e))
@@ -62,8 +66,9 @@ impl Owned {
         if ours {
             let _ = fs::remove_file(&self.state_file);
         }
-        match stopped {
-            Some(Err(e)) => Err(e.into()),
+        match (stopped, containers_stopped) {
+            (Some(Err(e)), _) => Err(e.into()),
+            (_, Some(Err(e))) => Err(e),
             _ => removed,
         }
     }

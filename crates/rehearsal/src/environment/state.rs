@@ -30,6 +30,9 @@ pub(crate) struct State {
     pub(crate) log_dir: PathBuf,
     /// The control API of the mock server holding the imposter services.
     pub(crate) api_url: Option<String>,
+    /// The Docker engine the environment's containers run on, for `down` to reach it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) engine: Option<String>,
     pub(crate) services: Vec<ServiceInfo>,
 }
 
@@ -50,6 +53,7 @@ impl State {
             run_dir,
             log_dir,
             api_url: None,
+            engine: None,
             services: Vec::new(),
         }
     }

@@ -1,7 +1,8 @@
 //! Bringing an environment up: everything that can fail without starting anything is
-//! checked first (containers, programs), then what earlier environments killed before
-//! their teardown left is removed, then the imposters are created on the environment's mock
-//! server, then the processes start in dependency order.
+//! checked first (programs, the container engine), then what earlier environments killed
+//! before their teardown left is removed, then the imposters are created on the
+//! environment's mock server and the containers started on the engine (neither depends on a
+//! process), then the processes start in dependency order.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -9,7 +10,7 @@ use std::time::Instant;
 
 use super::config::{EnvironmentSpec, Kind};
 use super::info::ServiceInfo;
-use super::kinds::{self, imposter, Workspace};
+use super::kinds::{self, container, imposter, Workspace};
 use super::running::{Owned, RunningEnvironment};
 use super::state::{ProcessId, State, Status};
 use super::sweep;
@@ -30,6 +31,7 @@ pub(crate) fn up(spec: &EnvironmentSpec, places: Places) -> Result<RunningEnviro
     for service in &spec.services {
         kinds::preflight(service)?;
     }
+    let engine = container::connect_if_needed(spec)?;
     sweep::abandoned_run_dirs();
     let run_dir = make_run_dir()?;
     let state_file = places
@@ -44,6 +46,7 @@ pub(crate) fn up(spec: &EnvironmentSpec, places: Places) -> Result<RunningEnviro
         run_dir.clone(),
         workspace.log_dir.clone(),
     );
+    state.engine = engine.as_ref().map(|engine| engine.address().to_owned());
     // From here on, a failure must remove what was made; `Owned`'s drop does.
     let mut owned = Owned::new(run_dir.clone(), state_file.clone());
     prepare_log_dir(&workspace.log_dir)
@@ -60,6 +63,7 @@ pub(crate) fn up(spec: &EnvironmentSpec, places: Places) -> Result<RunningEnviro
         group = group.watch(watcher);
     }
     let mut imposters = Vec::new();
+    let mut containers = Vec::new();
     for service in &spec.services {
         match &service.kind {
             Kind::Command(command) => {
@@ -72,7 +76,7 @@ pub(crate) fn up(spec: &EnvironmentSpec, places: Places) -> Result<RunningEnviro
                 group = group.add(kinds::postgres::service(service, postgres, &workspace)?);
             }
             Kind::Imposter(file) => imposters.push((service, file)),
-            Kind::Container(_) => return Err(kinds::container::check(service)),
+            Kind::Container(_) => containers.push(service),
         }
     }
 
@@ -108,6 +112,34 @@ pub(crate) fn up(spec: &EnvironmentSpec, places: Places) -> Result<RunningEnviro
         }
         owned.mock = Some(mock);
     }
+
+    if let Some(engine) = engine {
+        let (running, started) =
+            container::start_all(engine, &containers, &workspace, places.progress.as_ref());
+        owned.containers = Some(running);
+        for container in started? {
+            group = group.add_running_elsewhere(
+                &container.name,
+                container.host_port,
+                container.url.clone(),
+            );
+            infos.push(ServiceInfo {
+                name: container.name,
+                kind: "container".to_owned(),
+                host: "127.0.0.1".to_owned(),
+                port: container.host_port,
+                url: container.url,
+                process: None,
+                stdout: Some(container.logs.stdout().to_owned()),
+                stderr: Some(container.logs.stderr().to_owned()),
+                user: None,
+                database: None,
+            });
+        }
+    }
+    // What runs so far is on record before the processes start, for `ps` and the logs.
+    state.services = infos.clone();
+    save(&state, &state_file, &run_dir)?;
 
     let processes = group.start()?;
     infos.extend(processes.iter().map(|running| process_info(spec, running)));

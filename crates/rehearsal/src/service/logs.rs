@@ -138,8 +138,14 @@ pub(crate) fn create(dir: &Path, name: &str) -> io::Result<LogFiles> {
 /// in `ps` or a report. The child keeps writing through its open descriptors. If renaming
 /// fails the provisional names stay, which loses nothing.
 pub(crate) fn name_after_pid(paths: LogPaths, name: &str, pid: u32) -> LogPaths {
+    name_after(paths, name, &pid.to_string())
+}
+
+/// Renames the files to `<name>-<tag>`: the PID of a child, `c` and the short ID of a
+/// container.
+pub(crate) fn name_after(paths: LogPaths, name: &str, tag: &str) -> LogPaths {
     let dir = paths.stdout.parent().unwrap_or(Path::new("."));
-    let final_paths = paths_for(dir, &format!("{}-{pid}", file_safe(name)));
+    let final_paths = paths_for(dir, &format!("{}-{tag}", file_safe(name)));
     let rename = |from: PathBuf, to: PathBuf| {
         if fs::rename(&from, &to).is_ok() {
             to

@@ -14,6 +14,7 @@ use super::fields::check_fields;
 use super::files::check_files;
 use super::model::{EnvironmentSpec, ServiceSpec};
 use super::names::check_names;
+use super::reach::check_reach;
 use super::read::read;
 use super::source::{Paths, Source};
 
@@ -47,11 +48,13 @@ impl EnvironmentSpec {
     /// file start (made absolute from the current directory). Files the services name are
     /// read or checked on disk. The first problem in file order is returned; the phases run
     /// in order (syntax and types, each service's fields, names and references, cycles,
-    /// files), so a later phase's problem is only reported once the earlier phases pass.
+    /// files, what containers can reach), so a later phase's problem is only reported once
+    /// the earlier phases pass.
     pub fn parse(text: &str, path: &Path) -> Result<EnvironmentSpec, ConfigError> {
         let source = Source::new(text, path);
         let paths = Paths::new(path);
-        let (raw, warnings) = if is_compose_file(path) {
+        let is_compose = is_compose_file(path);
+        let (raw, warnings) = if is_compose {
             let compose = read_compose(&source, &paths)?;
             (compose.services, compose.warnings)
         } else {
@@ -70,6 +73,7 @@ impl EnvironmentSpec {
         check_files(&mut drafts)?;
         // Env files may name services too: only now is the whole graph known.
         check_cycles(&drafts)?;
+        check_reach(&drafts, is_compose)?;
         Ok(EnvironmentSpec {
             file: paths.file,
             dir: paths.dir,

@@ -12,6 +12,7 @@ mod files;
 mod find;
 mod kinds;
 mod names;
+mod reach;
 mod select;
 mod syntax;
 mod values;

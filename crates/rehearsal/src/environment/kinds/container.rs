@@ -1,43 +1,48 @@
-//! `kind = "container"`: an image run by a Docker engine.
+//! `kind = "container"`: an image run by a Docker engine (or podman's Docker-compatible
+//! service), through the engine's API.
 //!
-//! Not run yet: when no engine is reachable (the usual case in CI sandboxes and on this
-//! project's machines) the service fails before anything starts, saying so; with an engine,
-//! it says containers are not supported yet.
+//! An environment's containers share a bridge network of their own, where each is reached by
+//! its service name on its container port; each is also published on a free port of
+//! 127.0.0.1, which is how the processes of the environment and the tests reach it. Everything
+//! made on the engine carries a label with the environment's run directory, so that `down`
+//! (or the next environment's sweep) removes it even when the owner died before recording it.
 
-use std::env;
-use std::os::unix::net::UnixStream;
-use std::path::PathBuf;
+mod engine;
+mod start;
 
-use crate::environment::config::ServiceSpec;
+pub(crate) use engine::{Engine, RUN_LABEL};
+pub(crate) use start::{start_all, RunningContainers};
+
+use crate::environment::config::{EnvironmentSpec, Kind};
 use crate::environment::Error;
 
-pub(crate) fn check(spec: &ServiceSpec) -> Error {
-    match engine_socket() {
-        Some(socket) if UnixStream::connect(&socket).is_ok() => Error::unavailable(
-            &spec.name,
+/// The engine the environment's containers run on, or `None` when it has none; an error,
+/// before anything is made, when none is reachable.
+pub(crate) fn connect_if_needed(spec: &EnvironmentSpec) -> Result<Option<Engine>, Error> {
+    let Some(first) = spec
+        .services
+        .iter()
+        .find(|service| matches!(service.kind, Kind::Container(_)))
+    else {
+        return Ok(None);
+    };
+    Engine::connect().map(Some).map_err(|problem| {
+        Error::unavailable(
+            &first.name,
             format!(
-                "a Docker engine answers at {}, but container services are not supported by \
-                 this version of rehearsal yet. Run the server as a `command` service, or \
-                 start the container yourself.",
-                socket.display()
+                "it is a container, and {problem}; or run the server as a `command`, `redis` \
+                 or `postgres` service, which need no engine."
             ),
-        ),
-        socket => Error::unavailable(
-            &spec.name,
-            format!(
-                "it is a container, and no Docker engine is reachable{}. Start Docker (or set \
-                 DOCKER_HOST to a running engine's unix socket), or run the server as a \
-                 `command`, `redis` or `postgres` service, which need no engine.",
-                socket.map_or_else(String::new, |s| format!(" at {}", s.display()))
-            ),
-        ),
-    }
+        )
+    })
 }
 
-/// The engine's unix socket: `DOCKER_HOST` when it is `unix://`, else the default one.
-fn engine_socket() -> Option<PathBuf> {
-    match env::var("DOCKER_HOST") {
-        Ok(host) => host.strip_prefix("unix://").map(PathBuf::from),
-        Err(_) => Some(PathBuf::from("/var/run/docker.sock")),
-    }
+/// Removes what an environment made on the engine at `address`: the containers and the
+/// network labelled with its run directory. Used by `down`, in whatever process runs it.
+pub(crate) fn remove_labelled(address: &str, run_label: &str) -> Result<usize, String> {
+    let engine = Engine::at(address)?;
+    let ids = engine.labelled_containers(run_label)?;
+    engine.remove(&ids, start::STOP_GRACE)?;
+    engine.remove_networks(run_label)?;
+    Ok(ids.len())
 }

@@ -361,3 +361,23 @@ fn columns_count_characters_after_non_ascii_text() {
          (`REHEARSAL_NAME_URL`).",
     );
 }
+
+#[test]
+fn a_container_cannot_reach_a_local_redis() {
+    compose_check(
+        "services:\n  web:\n    image: nginx\n    ports: [\"8080:80\"]\n    depends_on: \
+         [cache]\n  cache:\n    image: redis:7\n",
+        "docker-compose.yml:5:18: the container `web` depends on `cache`, a redis service that \
+         runs on this machine, which a container cannot reach\n  Run `cache` in a container \
+         too, with x-rehearsal: {kind: container} on `cache` (and its port in `ports`), or run \
+         `web` as a local process, with x-rehearsal: {command: [\"./run\"]}.",
+    );
+    // The fix the hint gives.
+    let spec = Dir::new().compose_spec(
+        "services:\n  web:\n    image: nginx\n    ports: [\"8080:80\"]\n    depends_on: \
+         [cache]\n  cache:\n    image: redis:7\n    ports: [\"6379\"]\n    x-rehearsal: {kind: \
+         container}\n",
+    );
+    assert_eq!(spec.service("cache").unwrap().kind.name(), "container");
+    assert_eq!(spec.service("web").unwrap().depends_on, ["cache"]);
+}
