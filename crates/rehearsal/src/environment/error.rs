@@ -39,6 +39,8 @@ enum Kind {
         problem: String,
         logs: Option<service::LogTail>,
     },
+    /// Containers (or the network) of the environment could not be removed.
+    ContainersLeft { problem: String },
     /// A file or directory of the environment itself.
     Io {
         what: String,
@@ -74,7 +76,10 @@ impl Error {
             | Kind::Missing { service, .. }
             | Kind::Unavailable { service, .. }
             | Kind::Container { service, .. } => Some(service),
-            Kind::Config(_) | Kind::Io { .. } | Kind::State { .. } => None,
+            Kind::Config(_)
+            | Kind::Io { .. }
+            | Kind::State { .. }
+            | Kind::ContainersLeft { .. } => None,
         }
     }
 
@@ -117,6 +122,12 @@ impl Error {
             service: service.to_owned(),
             problem: problem.into(),
             logs,
+        })
+    }
+
+    pub(crate) fn containers_left(problem: impl Into<String>) -> Error {
+        Error::new(Kind::ContainersLeft {
+            problem: problem.into(),
         })
     }
 
@@ -191,6 +202,12 @@ impl fmt::Display for Error {
                     None => Ok(()),
                 }
             }
+            Kind::ContainersLeft { problem } => write!(
+                f,
+                "the environment was not taken down completely: {problem}. What is left \
+                 carries the label {}=<run directory>",
+                crate::environment::kinds::container::RUN_LABEL
+            ),
             Kind::Io { what, path, source } => {
                 write!(f, "could not {what} ({}): {source}", path.display())
             }

@@ -5,8 +5,20 @@
 //! with `COPY ... FROM stdin` and meta-commands work as they do for the people who wrote
 //! them.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// How long statements about databases (create, clone, drop) may take: they wait for
+/// nothing but locks, so longer means something holds one.
+const STATEMENT_LIMIT: Duration = Duration::from_secs(60);
+
+/// How long an init file may take: it may load a large dump.
+const FILE_LIMIT: Duration = Duration::from_secs(600);
+
+const POLL: Duration = Duration::from_millis(5);
 
 /// A PostgreSQL server of the environment, as its superuser.
 #[derive(Clone, Debug)]
@@ -96,8 +108,9 @@ impl Psql {
         file: Option<&Path>,
     ) -> Result<(), String> {
         let mut command = Command::new(&self.program);
+        // -w: never ask for a password (psql would ask on the terminal and wait).
         command
-            .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1"])
+            .args(["-X", "-q", "-w", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1"])
             .args([
                 "-p",
                 &self.port.to_string(),
@@ -112,15 +125,87 @@ impl Psql {
         if let Some(file) = file {
             command.arg("-f").arg(file);
         }
-        let output = command
-            .output()
-            .map_err(|e| format!("{} could not be run: {e}", self.program.display()))?;
-        if output.status.success() {
-            Ok(())
+        let limit = if file.is_some() {
+            FILE_LIMIT
         } else {
-            Err(String::from_utf8_lossy(&output.stderr)
-                .trim_end()
-                .to_owned())
+            STATEMENT_LIMIT
+        };
+        run_within(&mut command, limit, &self.program)
+    }
+}
+
+/// Runs `command` (`program`) to its end, or kills it after `limit`; `Err` holds its
+/// stderr, or why it did not run to its end.
+fn run_within(command: &mut Command, limit: Duration, program: &Path) -> Result<(), String> {
+    let program = program.display();
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("{program} could not be run: {e}"))?;
+    // Read on the side, so that a child with much to say never blocks on a full pipe.
+    let mut stderr = child.stderr.take().expect("stderr is piped");
+    let reader = thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stderr.read_to_string(&mut text);
+        text
+    });
+    let deadline = Instant::now() + limit;
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if Instant::now() < deadline => thread::sleep(POLL),
+            Ok(None) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!(
+                    "{program} did not finish within {} and was stopped",
+                    humantime::format_duration(limit)
+                ));
+            }
+            Err(e) => return Err(format!("{program} could not be waited for: {e}")),
         }
+    };
+    let stderr = reader.join().unwrap_or_default();
+    if status.success() {
+        Ok(())
+    } else {
+        Err(stderr.trim_end().to_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_command_that_outlives_its_limit_is_stopped() {
+        let started = Instant::now();
+        let mut command = Command::new("sleep");
+        command.arg("30");
+        let error = run_within(&mut command, Duration::from_millis(100), Path::new("sleep"))
+            .expect_err("stopped");
+        assert!(error.contains("did not finish within 100ms"), "{error}");
+        assert!(started.elapsed() < Duration::from_secs(10), "it was killed");
+    }
+
+    #[test]
+    fn a_failure_gives_the_programs_message() {
+        let mut command = Command::new("sh");
+        command.args(["-c", "echo 'ERROR: relation missing' >&2; exit 3"]);
+        let error =
+            run_within(&mut command, Duration::from_secs(10), Path::new("sh")).expect_err("fails");
+        assert_eq!(error, "ERROR: relation missing");
+    }
+
+    #[test]
+    fn much_output_on_stderr_does_not_block_the_program() {
+        let mut command = Command::new("sh");
+        command.args(["-c", "head -c 300000 /dev/zero | tr '\\0' x >&2"]);
+        assert_eq!(
+            run_within(&mut command, Duration::from_secs(10), Path::new("sh")),
+            Ok(())
+        );
     }
 }

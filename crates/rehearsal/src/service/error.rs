@@ -339,8 +339,9 @@ impl fmt::Display for Error {
                 write_run(f, run)?;
                 write!(
                     f,
-                    "Leave out `.port({port})` so the kit picks a free port (and retries on \
-                     another if it is taken), or stop whatever holds port {port} \
+                    "Leave out the fixed port (`.port({port})` in Rust, `port` in \
+                     rehearsal.toml or x-rehearsal) so a free one is picked (and another \
+                     tried if it is taken), or stop whatever holds port {port} \
                      (`ss -ltnp 'sport = {port}'` shows it)."
                 )
             }

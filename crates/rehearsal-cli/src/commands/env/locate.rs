@@ -39,15 +39,32 @@ pub fn project_dir(config: &Path) -> PathBuf {
         .join(".rehearsal")
 }
 
-/// The state file `ps`, `logs` and `down` read: the environment this process runs in
-/// (`REHEARSAL_STATE`, set by `rehearsal run`) unless a file is named, else the project's.
+/// The state file `ps`, `logs` and `down` read: the one of the named file's project; else
+/// the environment this process runs in (`REHEARSAL_STATE`, set by `rehearsal run`); else
+/// that of the nearest folder, from the current one up, with an environment up
+/// (`.rehearsal/state.json`, also there after `up -f docker-compose.yml`) or a
+/// `rehearsal.toml`.
 pub fn state_file(args: &FileArgs) -> anyhow::Result<PathBuf> {
-    if args.file.is_none() {
-        if let Some(path) = env::var_os(STATE_VARIABLE) {
-            return Ok(PathBuf::from(path));
-        }
+    if args.file.is_some() {
+        return Ok(project_state_file(&config_file(args)?));
     }
-    Ok(project_state_file(&config_file(args)?))
+    if let Some(path) = env::var_os(STATE_VARIABLE) {
+        return Ok(PathBuf::from(path));
+    }
+    let here = env::current_dir().context("cannot read the current directory")?;
+    here.ancestors()
+        .find_map(|dir| {
+            let state = dir.join(".rehearsal").join("state.json");
+            (state.is_file() || dir.join(CONFIG_FILE).is_file()).then_some(state)
+        })
+        .ok_or_else(|| {
+            anyhow!(
+                "no environment is up in {} or any parent directory, and none has a \
+                 {CONFIG_FILE}; start one with `rehearsal up`, or name its config file with \
+                 --file",
+                here.display()
+            )
+        })
 }
 
 /// Loads and checks the config file, keeps the `--only` services (all when none are named),

@@ -198,3 +198,65 @@ fn assert_no_container_outlives_its_environment(engine: &Engine) {
         );
     }
 }
+
+#[test]
+fn a_compose_file_runs_other_images_as_containers_and_ps_and_down_find_it() {
+    let engine = Engine::start();
+    let sandbox = Sandbox::new();
+    fs::create_dir_all(sandbox.path("app")).expect("create app/");
+    sandbox.write(
+        "docker-compose.yml",
+        &format!(
+            r#"
+services:
+  web:
+    image: {IMAGE}
+    command: httpd -f -p 80 -h /www
+    ports: ["8080:80"]
+  app:
+    build: ./app
+    command: sh -c 'echo "$$PAGE_URL" > page-url.txt; exec sleep 600'
+    environment:
+      PAGE_URL: http://web:80/index.html
+    depends_on: [web]
+"#
+        ),
+    );
+    let up = run(
+        &sandbox,
+        with_engine(&sandbox, &engine),
+        &["up", "--detach", "-f", "docker-compose.yml"],
+    );
+    assert!(up.status.success(), "{up:?}");
+    let page_url = read(&sandbox, "app/page-url.txt");
+    assert!(
+        page_url.starts_with("http://127.0.0.1:") && page_url.ends_with("/index.html"),
+        "`web:80` became web's published address: {page_url}"
+    );
+    let page = Command::new("python3")
+        .args([
+            "-c",
+            "import sys, urllib.request as u; print(u.urlopen(sys.argv[1]).read().decode())",
+        ])
+        .arg(&page_url)
+        .output()
+        .expect("run python3");
+    assert_eq!(String::from_utf8_lossy(&page.stdout).trim(), PAGE);
+
+    // Without -f: the environment is found by its state file.
+    let ps = run(&sandbox, sandbox.rehearsal(), &["ps"]);
+    assert!(ps.status.success(), "{ps:?}");
+    let web_row = ps
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("web"))
+        .expect("web row");
+    assert!(web_row.contains("container"), "{web_row}");
+    let run_dir = state(&sandbox)["run_dir"]
+        .as_str()
+        .expect("run_dir")
+        .to_owned();
+    let down = run(&sandbox, sandbox.rehearsal(), &["down"]);
+    assert!(down.status.success(), "{down:?}");
+    assert!(engine.containers_of(&run_dir).is_empty());
+}

@@ -30,7 +30,7 @@ fn a_given_port_that_is_taken_is_reported_without_starting() {
                 "service `fixed` was not started: port {port} on 127.0.0.1 is already in use\n"
             ),
             &format!("  address: 127.0.0.1:{port}\n"),
-            &format!("Leave out `.port({port})` so the kit picks a free port"),
+            &format!("Leave out the fixed port (`.port({port})` in Rust, `port` in rehearsal.toml"),
         ],
     );
 }

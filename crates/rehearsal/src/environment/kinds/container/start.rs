@@ -63,9 +63,7 @@ impl RunningContainers {
         }
         let removed = self.engine.remove(&ids, STOP_GRACE);
         let network = self.engine.remove_networks(&self.run_label);
-        removed
-            .and(network)
-            .map_err(|problem| Error::unavailable("(containers)", problem))
+        removed.and(network).map_err(Error::containers_left)
     }
 }
 
