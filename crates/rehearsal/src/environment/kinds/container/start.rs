@@ -23,9 +23,10 @@ use crate::service::{port, Progress};
 /// server's.
 const READY_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// How long a container may take to stop on SIGTERM before it is killed. Short: its data is
-/// removed with it, so there is nothing for a graceful stop to save.
-pub(crate) const STOP_GRACE: Duration = Duration::from_secs(2);
+/// How long a container may take to stop on SIGTERM before it is killed: not at all. Its
+/// data is removed with it, so a graceful stop saves nothing, and many images run a server
+/// as PID 1 that ignores SIGTERM, which would make every teardown wait the whole grace.
+pub(crate) const STOP_GRACE: Duration = Duration::ZERO;
 
 /// How long a TCP probe waits, once connected, for the connection to be closed at once. An
 /// engine's port proxy accepts connections before anything listens in the container and
