@@ -2,8 +2,9 @@
 //!
 //! Every run directory holds a copy of its environment's state. An environment whose owner
 //! was SIGKILLed (a CI job cancelled, `rehearsal run` killed) lost its processes to the
-//! supervisor's watchdog, but its run directory, with a PostgreSQL cluster in it, stays; the
-//! next environment to start on the machine removes it.
+//! supervisor's watchdog, but its run directory, with a PostgreSQL cluster in it, stays, and
+//! so do its containers on the engine; the next environment to start on the machine removes
+//! them.
 
 use std::env;
 use std::fs;
