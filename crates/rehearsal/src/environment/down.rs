@@ -33,6 +33,9 @@ pub struct DownReport {
     pub removed_run_dir: bool,
     /// Containers still there after the owner was gone, removed here.
     pub removed_containers: usize,
+    /// Why containers may be left on the engine (it could not be reached), and how to
+    /// remove them by hand.
+    pub containers_left: Option<String>,
 }
 
 /// Stops the environment whose state file is `state_file` and removes its files.
@@ -56,22 +59,22 @@ pub fn down(state_file: &Path) -> Result<DownReport, Error> {
     wait_until(KILL_WAIT, || leftovers.iter().all(|p| !p.is_alive()));
     if let Some(engine) = &state.engine {
         let run_label = state.run_dir.to_string_lossy();
-        // An owner that stopped on its own removed its containers; the engine is only needed
-        // (and its absence an error) when the owner was killed.
-        let removed = container::remove_labelled(engine, &run_label);
-        report.removed_containers = match removed {
-            Err(_) if report.owner_stopped => Ok(0),
-            other => other,
+        match container::remove_labelled(engine, &run_label) {
+            Ok(removed) => report.removed_containers = removed,
+            // An owner that stopped on its own removed its containers itself.
+            Err(_) if report.owner_stopped => {}
+            // The files go anyway: keeping them would make every later `down` and sweep
+            // fail the same way while the engine is away.
+            Err(problem) => {
+                report.containers_left = Some(format!(
+                    "the environment's containers could not be removed ({problem}); remove \
+                     those labelled {}={run_label} with `docker rm -f $(docker ps -aq \
+                     --filter label={}={run_label})` once the engine is back",
+                    container::RUN_LABEL,
+                    container::RUN_LABEL,
+                ));
+            }
         }
-        .map_err(|problem| {
-                Error::state(
-                    state_file,
-                    format!(
-                        "the environment's containers could not be removed: {problem}. Remove                          the containers labelled {}={run_label} with `docker rm -f`, then run                          `rehearsal down` again",
-                        container::RUN_LABEL
-                    ),
-                )
-            })?;
     }
     if state.run_dir.exists() {
         fs::remove_dir_all(&state.run_dir)

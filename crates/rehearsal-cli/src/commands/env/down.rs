@@ -17,9 +17,13 @@ pub fn run(args: &FileArgs) -> anyhow::Result<()> {
     }
     let report = environment::down(&state_file)?;
     if !report.owner_stopped {
+        let containers = match report.removed_containers {
+            0 => String::new(),
+            n => format!(", removed {n} containers"),
+        };
         eprintln!(
             "the process that started the environment was gone; killed {} leftover \
-             processes{}",
+             processes{containers}{}",
             report.killed.len(),
             if report.removed_run_dir {
                 " and removed its files"
@@ -27,6 +31,9 @@ pub fn run(args: &FileArgs) -> anyhow::Result<()> {
                 ""
             }
         );
+    }
+    if let Some(left) = &report.containers_left {
+        eprintln!("warning: {left}");
     }
     eprintln!("down");
     Ok(())

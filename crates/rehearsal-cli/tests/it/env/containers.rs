@@ -27,7 +27,7 @@ container_port = 8080
 [services.relay]
 kind = "container"
 image = "{IMAGE}"
-command = ["sh", "-c", "wget -q -O /www/relayed.html {{web.url}}/index.html && echo relayed && exec httpd -f -p 9090 -h /www"]
+command = ["sh", "-c", "wget -q -O /www/relayed.html {{web.url}}/index.html && echo relayed $GREETING on {{port}} && exec httpd -f -p 9090 -h /www"]
 container_port = 9090
 env = {{ GREETING = "from {{web.host}}:{{web.port}}" }}
 ready = {{ http = "/relayed.html" }}
@@ -89,8 +89,9 @@ fn containers_reach_each_other_by_name_and_the_host_through_published_ports() {
         "a local process gets the published port, not the container's: {web_url}"
     );
     assert!(
-        read(&sandbox, "relay-logs.txt").contains("relayed"),
-        "`rehearsal logs` shows a container's output"
+        read(&sandbox, "relay-logs.txt").contains("relayed from web:8080 on 9090"),
+        "`rehearsal logs` shows a container's output, and templates in a container give \
+         other containers by name on their container port, and its own container port"
     );
     let run_dir = read(&sandbox, "run-dir.txt");
     assert!(
@@ -155,6 +156,7 @@ container_port = 8080
 "#
         ),
     );
+    let before = engine.labelled_run_dirs();
     let up = run(&sandbox, with_engine(&sandbox, &engine), &["up"]);
     assert_eq!(up.status.code(), Some(1), "{up:?}");
     assert!(
@@ -168,7 +170,7 @@ container_port = 8080
         "its output: {up:?}"
     );
     assert!(!state_file(&sandbox).exists());
-    assert_no_container_outlives_its_environment(&engine);
+    assert_no_container_outlives_its_environment(&engine, &before);
 }
 
 #[test]
@@ -188,10 +190,14 @@ fn without_an_engine_a_container_is_refused_before_anything_starts() {
     assert!(!sandbox.path("web-url.txt").exists(), "client never ran");
 }
 
-/// Every container labelled by an environment belongs to one whose run directory is still
-/// there: teardown removes the containers before the directory.
-fn assert_no_container_outlives_its_environment(engine: &Engine) {
+/// Every container labelled by an environment started since `before` belongs to one whose
+/// run directory is still there: teardown removes the containers before the directory.
+/// (Containers from before are left out: a crashed earlier run is not this test's failure.)
+fn assert_no_container_outlives_its_environment(engine: &Engine, before: &[String]) {
     for run_dir in engine.labelled_run_dirs() {
+        if before.contains(&run_dir) {
+            continue;
+        }
         assert!(
             Path::new(&run_dir).exists(),
             "a container of {run_dir} outlived its environment"
@@ -259,4 +265,46 @@ services:
     let down = run(&sandbox, sandbox.rehearsal(), &["down"]);
     assert!(down.status.success(), "{down:?}");
     assert!(engine.containers_of(&run_dir).is_empty());
+}
+
+#[test]
+fn down_without_the_engine_removes_the_files_and_says_what_is_left() {
+    let engine = Engine::start();
+    let sandbox = Sandbox::new();
+    sandbox.write("rehearsal.toml", &config());
+    let up = run(
+        &sandbox,
+        with_engine(&sandbox, &engine),
+        &["up", "--detach", "--only", "web"],
+    );
+    assert!(up.status.success(), "{up:?}");
+    let state = state(&sandbox);
+    let run_dir = state["run_dir"].as_str().expect("run_dir").to_owned();
+    let owner = state["owner"]["pid"].as_u64().expect("owner") as u32;
+    kill(Pid::from_raw(owner as i32), Signal::SIGKILL).expect("SIGKILL the environment");
+    eventually("the environment's process dies", PATIENCE, || {
+        !is_alive(owner)
+    });
+    drop(engine);
+
+    let down = run(&sandbox, sandbox.rehearsal(), &["down"]);
+    assert!(down.status.success(), "{down:?}");
+    assert!(
+        down.stderr.contains("containers could not be removed")
+            && down
+                .stderr
+                .contains(&format!("label=dev.rehearsal.run={run_dir}")),
+        "{down:?}"
+    );
+    assert!(
+        !Path::new(&run_dir).exists(),
+        "the files are removed anyway"
+    );
+    assert!(!state_file(&sandbox).exists());
+
+    // What the warning says to do, so that nothing is left on the machine.
+    let engine = Engine::start();
+    engine.remove_all_of(&run_dir);
+    assert!(engine.containers_of(&run_dir).is_empty());
+    assert!(engine.networks_of(&run_dir).is_empty());
 }

@@ -78,6 +78,23 @@ impl Engine {
         self.labelled("network", run_dir)
     }
 
+    /// Removes the containers and networks labelled with `run_dir`.
+    pub fn remove_all_of(&self, run_dir: &str) {
+        for (what, ids) in [
+            ("container", self.containers_of(run_dir)),
+            ("network", self.networks_of(run_dir)),
+        ] {
+            for id in ids {
+                let status = podman()
+                    .args([what, "rm", "--force", &id])
+                    .stdout(Stdio::null())
+                    .status()
+                    .expect("run podman rm");
+                assert!(status.success(), "podman {what} rm {id} failed");
+            }
+        }
+    }
+
     /// The run directories named by the labels of all containers, of every environment.
     pub fn labelled_run_dirs(&self) -> Vec<String> {
         let output = podman()

@@ -13,6 +13,7 @@ use std::fs::File;
 use std::future::Future;
 use std::io::Write;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -92,18 +93,23 @@ impl Engine {
                 });
             }
         }
-        let candidates = default_sockets();
-        for socket in &candidates {
-            if Path::new(socket.trim_start_matches("unix://")).exists() {
-                if let Ok(engine) = Engine::at(socket) {
-                    return Ok(engine);
-                }
+        let mut tried = Vec::new();
+        for socket in default_sockets() {
+            if !Path::new(socket.trim_start_matches("unix://")).exists() {
+                tried.push(format!("{socket}: no such socket"));
+                continue;
+            }
+            match Engine::at(&socket) {
+                Ok(engine) => return Ok(engine),
+                // "permission denied" is the usual one: the user is not in the docker group.
+                Err(e) => tried.push(format!("{socket}: {e}")),
             }
         }
         Err(format!(
             "no Docker engine is reachable (tried {}). Start Docker or podman's service \
-             (`podman system service`), or set DOCKER_HOST to a running engine",
-            candidates.join(", ")
+             (`podman system service`), or set DOCKER_HOST to a running engine (for a Docker \
+             context: DOCKER_HOST=$(docker context inspect -f '{{{{.Endpoints.docker.Host}}}}'))",
+            tried.join("; ")
         ))
     }
 
@@ -132,10 +138,12 @@ impl Engine {
             runtime: Some(runtime),
         };
         let ping = engine.docker.clone();
-        engine
-            .run(async move { tokio::time::timeout(PING_TIMEOUT, ping.ping()).await })
-            .map_err(|_| "no answer to a ping within 3 s".to_owned())?
-            .map_err(|e| e.to_string())?;
+        engine.run(async move {
+            match tokio::time::timeout(PING_TIMEOUT, ping.ping()).await {
+                Ok(answer) => answer.map(drop).map_err(|e| e.to_string()),
+                Err(_) => Err("no answer to a ping within 3 s".to_owned()),
+            }
+        })?;
         Ok(engine)
     }
 
@@ -151,7 +159,13 @@ impl Engine {
             if docker.inspect_image(&image).await.is_ok() {
                 return Ok(());
             }
-            let options = CreateImageOptionsBuilder::new().from_image(&image).build();
+            // Without a tag, Docker pulls every tag of the repository.
+            let (name, tag) = name_and_tag(&image);
+            let mut options = CreateImageOptionsBuilder::new().from_image(name);
+            if let Some(tag) = tag {
+                options = options.tag(tag);
+            }
+            let options = options.build();
             let mut pull = docker.create_image(Some(options), None, None);
             while let Some(step) = pull.next().await {
                 step.map_err(|e| format!("the image `{image}` could not be pulled: {e}"))?;
@@ -173,9 +187,14 @@ impl Engine {
             )])),
             ..Default::default()
         };
-        self.run(async move { docker.create_network(request).await })
-            .map(drop)
-            .map_err(|e| format!("the network `{name}` could not be created: {e}"))
+        let what = format!("the network `{name}` could not be created");
+        self.run(async move {
+            docker
+                .create_network(request)
+                .await
+                .map(drop)
+                .map_err(|e| format!("{what}: {e}"))
+        })
     }
 
     /// Creates and starts a container; returns its ID.
@@ -230,10 +249,18 @@ impl Engine {
         })
     }
 
-    /// Copies the container's output, from its start, into the two files, until it stops.
-    pub(crate) fn follow_logs(&self, id: &str, mut stdout: File, mut stderr: File) {
+    /// Copies the container's output, from its start, into the two files, until it stops;
+    /// the flag is set once the copy has ended.
+    pub(crate) fn follow_logs(
+        &self,
+        id: &str,
+        mut stdout: File,
+        mut stderr: File,
+    ) -> Arc<AtomicBool> {
         let docker = self.docker.clone();
         let id = id.to_owned();
+        let copied = Arc::new(AtomicBool::new(false));
+        let done = Arc::clone(&copied);
         self.handle().spawn(async move {
             let options = LogsOptionsBuilder::new()
                 .follow(true)
@@ -254,7 +281,9 @@ impl Engine {
                     break;
                 }
             }
+            done.store(true, Ordering::Release);
         });
+        copied
     }
 
     /// Watches for the container to stop. It is waited for rather than inspected because
@@ -321,10 +350,12 @@ impl Engine {
                 .all(true)
                 .filters(&filters)
                 .build();
-            docker.list_containers(Some(options)).await
+            docker
+                .list_containers(Some(options))
+                .await
+                .map(|list| list.into_iter().filter_map(|c| c.id).collect())
+                .map_err(|e| e.to_string())
         })
-        .map(|list| list.into_iter().filter_map(|c| c.id).collect())
-        .map_err(|e| e.to_string())
     }
 
     /// Removes the networks labelled with the run directory `run_label`.
@@ -333,18 +364,20 @@ impl Engine {
         let filters = label_filter(run_label);
         self.run(async move {
             let options = ListNetworksOptionsBuilder::new().filters(&filters).build();
-            let networks = docker.list_networks(Some(options)).await?;
+            let failed = |e: bollard::errors::Error| {
+                format!("the environment's network could not be removed: {e}")
+            };
+            let networks = docker.list_networks(Some(options)).await.map_err(failed)?;
             for network in networks {
                 if let Some(id) = network.id.or(network.name) {
                     match docker.remove_network(&id).await {
-                        Err(e) if !is_not_found(&e) => return Err(e),
+                        Err(e) if !is_not_found(&e) => return Err(failed(e)),
                         _ => {}
                     }
                 }
             }
             Ok(())
         })
-        .map_err(|e| format!("the environment's network could not be removed: {e}"))
     }
 
     fn handle(&self) -> &tokio::runtime::Handle {
@@ -354,11 +387,12 @@ impl Engine {
             .handle()
     }
 
-    /// Runs `future` on the engine's runtime and waits for it.
-    fn run<F>(&self, future: F) -> F::Output
+    /// Runs `future` on the engine's runtime and waits for it; `Err` only if the future
+    /// panicked, which must not take a teardown down with it.
+    fn run<F, T>(&self, future: F) -> Result<T, String>
     where
-        F: Future + Send + 'static,
-        F::Output: Send + 'static,
+        F: Future<Output = Result<T, String>> + Send + 'static,
+        T: Send + 'static,
     {
         let (send, receive) = mpsc::sync_channel(1);
         self.handle().spawn(async move {
@@ -366,7 +400,7 @@ impl Engine {
         });
         receive
             .recv()
-            .expect("the engine's runtime runs until the engine is dropped")
+            .unwrap_or_else(|_| Err("the engine client failed (a panic in bollard)".to_owned()))
     }
 }
 
@@ -384,6 +418,23 @@ impl std::fmt::Debug for Engine {
         f.debug_struct("Engine")
             .field("address", &self.address)
             .finish()
+    }
+}
+
+/// The image reference as `fromImage` and `tag`: `redis` is `redis` with `latest`,
+/// `localhost:5000/api:2` is `localhost:5000/api` with `2`; a digest (`api@sha256:...`)
+/// names one image by itself.
+fn name_and_tag(image: &str) -> (&str, Option<&str>) {
+    if image.contains('@') {
+        return (image, None);
+    }
+    let last_part = image.rfind('/').map_or(0, |slash| slash + 1);
+    match image[last_part..].rfind(':') {
+        Some(colon) => (
+            &image[..last_part + colon],
+            Some(&image[last_part + colon + 1..]),
+        ),
+        None => (image, Some("latest")),
     }
 }
 
@@ -409,4 +460,24 @@ fn default_sockets() -> Vec<String> {
     }
     sockets.push("unix:///run/podman/podman.sock".to_owned());
     sockets
+}
+
+#[cfg(test)]
+mod tests {
+    use super::name_and_tag;
+
+    #[test]
+    fn an_image_without_a_tag_is_pulled_as_latest() {
+        assert_eq!(name_and_tag("redis"), ("redis", Some("latest")));
+        assert_eq!(name_and_tag("redis:7-alpine"), ("redis", Some("7-alpine")));
+        assert_eq!(
+            name_and_tag("localhost:5000/team/api"),
+            ("localhost:5000/team/api", Some("latest"))
+        );
+        assert_eq!(
+            name_and_tag("localhost:5000/team/api:2"),
+            ("localhost:5000/team/api", Some("2"))
+        );
+        assert_eq!(name_and_tag("api@sha256:abc"), ("api@sha256:abc", None));
+    }
 }

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::io::{ErrorKind, Read};
 use std::net::{Ipv4Addr, SocketAddr, TcpStream};
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -32,6 +33,9 @@ pub(crate) const STOP_GRACE: Duration = Duration::ZERO;
 /// engine's port proxy accepts connections before anything listens in the container and
 /// closes them straight away; a server that listens keeps them open.
 const HELD_OPEN: Duration = Duration::from_millis(50);
+
+/// How long a failed start waits for the rest of the container's output to be copied.
+const LAST_LINES_WAIT: Duration = Duration::from_secs(1);
 
 /// The containers an environment made, which it removes when it stops.
 #[derive(Debug)]
@@ -111,8 +115,13 @@ pub(crate) fn start_all(
                 )),
             );
         }
+        let published: HashMap<String, Endpoint> = started
+            .iter()
+            .map(|s| (s.name.clone(), Endpoint::loopback(s.host_port)))
+            .collect();
         let starter = Starter {
             engine: &running.engine,
+            published: &published,
             workspace,
             network: &network,
             run_label: &running.run_label,
@@ -147,6 +156,8 @@ pub(crate) fn start_all(
 /// What every start of one wave shares.
 struct Starter<'a> {
     engine: &'a Engine,
+    /// The containers started so far, as this machine reaches them: for probes.
+    published: &'a HashMap<String, Endpoint>,
     workspace: &'a Workspace,
     network: &'a str,
     run_label: &'a str,
@@ -207,14 +218,22 @@ impl Starter<'_> {
             })
             .map_err(|problem| Error::container(name, problem, None))?;
         *id_out = Some(id.clone());
+        // `<name>-c<id>-<owner pid>`: unique per container, and the log directory's
+        // clean-up removes it once the owner is gone, as it does a process's `<name>-<pid>`.
         let short_id: String = id.chars().take(12).collect();
-        let paths = logs::name_after(files.paths, name, &format!("c{short_id}"));
-        self.engine.follow_logs(&id, files.stdout, files.stderr);
+        let tag = format!("c{short_id}-{}", std::process::id());
+        let paths = logs::name_after(files.paths, name, &tag);
+        let logs_copied = self.engine.follow_logs(&id, files.stdout, files.stderr);
 
         let host = Endpoint::loopback(host_port);
         let deadline = Instant::now() + service.ready_timeout.unwrap_or(READY_TIMEOUT);
         let exit = self.engine.watch_exit(&id);
-        wait_until_ready(&exit, service, container, &host, &paths, deadline)?;
+        let probe = ProbeTarget {
+            own: &host,
+            others: self.published,
+            logs: &paths,
+        };
+        wait_until_ready(&exit, &logs_copied, service, container, &probe, deadline)?;
         Ok(Started {
             name: name.clone(),
             host_port,
@@ -265,15 +284,24 @@ impl Starter<'_> {
     }
 }
 
+/// What a readiness probe of a container talks to: its published port, and the other
+/// containers' published ports.
+struct ProbeTarget<'a> {
+    own: &'a Endpoint,
+    others: &'a HashMap<String, Endpoint>,
+    logs: &'a LogPaths,
+}
+
 /// Probes the container until it is ready, it stops, or the deadline passes.
 fn wait_until_ready(
     exit: &ExitWatch,
+    logs_copied: &AtomicBool,
     service: &ServiceSpec,
     container: &ContainerSpec,
-    host: &Endpoint,
-    logs: &LogPaths,
+    target: &ProbeTarget<'_>,
     deadline: Instant,
 ) -> Result<(), Error> {
+    let logs = target.logs;
     let name = &service.name;
     let failed = |problem: String| {
         Error::container(
@@ -282,23 +310,24 @@ fn wait_until_ready(
             Some(logs::tail(name, logs, logs::REPORT_LINES)),
         )
     };
-    let no_others = HashMap::new();
     let context = Context {
         own_name: name,
-        own: host,
-        others: &no_others,
+        own: target.own,
+        others: target.others,
     };
     let mut checker = match &container.ready {
         None | Some(Ready::Tcp) => None,
-        Some(ready) => Some(
-            command::probe(ready)
+        Some(ready) => {
+            let plan = command::probe(ready)
                 .plan()
-                .ok()
-                .and_then(|plan| plan.checker(&context, logs).ok())
-                .ok_or_else(|| failed("its readiness probe could not be set up".to_owned()))?,
-        ),
+                .map_err(|e| failed(format!("its readiness probe could not be set up: {e:?}")))?;
+            let checker = plan
+                .checker(&context, logs)
+                .map_err(|e| failed(format!("its readiness probe could not be set up: {e}")))?;
+            Some(checker)
+        }
     };
-    let address = SocketAddr::from((Ipv4Addr::LOCALHOST, host.port));
+    let address = SocketAddr::from((Ipv4Addr::LOCALHOST, target.own.port));
     let waits_for = checker.as_ref().map_or_else(
         || format!("a TCP connection to {address} that the server keeps open"),
         |checker| checker.describe(),
@@ -312,8 +341,11 @@ fn wait_until_ready(
                 Some(code) => format!("exited with code {code}"),
                 None => "was removed".to_owned(),
             };
-            // The last lines may still be on their way to the log files.
-            thread::sleep(INTERVAL);
+            // The last lines, often the error, may still be on their way to the log files.
+            let copy_deadline = Instant::now() + LAST_LINES_WAIT;
+            while !logs_copied.load(Ordering::Acquire) && Instant::now() < copy_deadline {
+                thread::sleep(FIRST_PAUSE);
+            }
             return Err(failed(format!("the container {how} before it was ready")));
         }
         let left = deadline.saturating_duration_since(Instant::now());
@@ -341,8 +373,13 @@ fn wait_until_ready(
 /// Whether a server in the container took the connection: it connects, and the connection
 /// is not closed at once (see `HELD_OPEN`).
 fn tcp_held_open(address: SocketAddr) -> Result<(), String> {
-    let mut stream =
+    let stream =
         TcpStream::connect_timeout(&address, Duration::from_secs(1)).map_err(|e| e.to_string())?;
+    held_open(stream)
+}
+
+/// Whether the peer keeps a connected stream open for `HELD_OPEN`.
+fn held_open(mut stream: TcpStream) -> Result<(), String> {
     stream
         .set_read_timeout(Some(HELD_OPEN))
         .map_err(|e| e.to_string())?;
@@ -413,13 +450,10 @@ mod tests {
     #[test]
     fn a_proxy_that_closes_at_once_is_not_ready() {
         let (listener, address) = listener();
-        let server = thread::spawn(move || {
-            let (stream, _) = listener.accept().expect("accept");
-            drop(stream);
-        });
-        let result = tcp_held_open(address);
-        server.join().expect("server");
-        let why = result.expect_err("closed at once");
+        let client = TcpStream::connect(address).expect("connect");
+        // The server side closes before the probe reads: no timing involved.
+        drop(listener.accept().expect("accept"));
+        let why = held_open(client).expect_err("closed at once");
         assert!(
             why.contains("closed at once") || why.contains("reset"),
             "{why}"
