@@ -184,12 +184,15 @@ impl Document {
             let mut references = Vec::new();
             collect_references(content, String::new(), &mut references);
             for (at, reference) in references {
-                self.resolve(file, &reference)
-                    .map_err(|message| DocumentError {
-                        file: file.clone(),
-                        at: Some(format!("#{at}/$ref")),
-                        message,
-                    })?;
+                let error = |message| DocumentError {
+                    file: file.clone(),
+                    at: Some(format!("#{at}/$ref")),
+                    message,
+                };
+                let target = self.resolve(file, &reference).map_err(error)?;
+                // A chain of references that comes back on itself has no value at its end.
+                self.follow(target.file, target.pointer.clone(), target.value)
+                    .map_err(error)?;
             }
         }
         Ok(())
@@ -230,24 +233,56 @@ fn is_remote(reference: &str) -> bool {
     lower.starts_with("http://") || lower.starts_with("https://")
 }
 
+/// Keys whose value is data (an example, a default), where a `$ref` key is just a key.
+const DATA_KEYS: [&str; 6] = ["example", "x-example", "value", "default", "enum", "const"];
+
+/// Keys whose value maps names of the document's own choosing to objects: a property
+/// called `example` is a schema, not data.
+const NAME_MAPS: [&str; 14] = [
+    "properties",
+    "patternProperties",
+    "definitions",
+    "$defs",
+    "schemas",
+    "parameters",
+    "responses",
+    "examples",
+    "headers",
+    "links",
+    "callbacks",
+    "securitySchemes",
+    "requestBodies",
+    "pathItems",
+];
+
 /// Every `$ref` string in `value`, with the pointer of the object that holds it.
 fn collect_references(value: &Value, at: String, out: &mut Vec<(String, String)>) {
+    collect_references_under(value, None, at, out);
+}
+
+fn collect_references_under(
+    value: &Value,
+    parent_key: Option<&str>,
+    at: String,
+    out: &mut Vec<(String, String)>,
+) {
     match value {
         Value::Object(map) => {
             if let Some(Value::String(reference)) = map.get("$ref") {
                 out.push((at.clone(), reference.clone()));
             }
+            let names = parent_key.is_some_and(|key| NAME_MAPS.contains(&key));
             for (key, child) in map {
-                // Examples are data, not document: a `$ref` key in one is just a key.
-                if key == "example" || key == "examples" || key == "x-example" {
+                if !names && DATA_KEYS.contains(&key.as_str()) {
                     continue;
                 }
-                collect_references(child, format!("{at}/{}", pointer::escape(key)), out);
+                let child_at = format!("{at}/{}", pointer::escape(key));
+                collect_references_under(child, Some(key), child_at, out);
             }
         }
         Value::Array(items) => {
             for (index, child) in items.iter().enumerate() {
-                collect_references(child, format!("{at}/{index}"), out);
+                collect_references_under(child, None, format!("{at}/{index}"), out);
             }
         }
         _ => {}

@@ -195,13 +195,34 @@ fn a_broken_document_says_which_file_where_and_what_to_fix() {
 }
 
 #[test]
-fn a_cycle_of_references_is_reported_not_followed_forever() {
-    let dir = folder(&[(
+fn a_cycle_of_references_is_reported_when_the_document_is_loaded() {
+    let cycle = error(&[(
         "api.yaml",
         "openapi: 3.0.3\npaths:\n  /a:\n    $ref: '#/x-a'\nx-a:\n  $ref: '#/x-b'\nx-b:\n  $ref: '#/x-a'\n",
     )]);
-    let document =
-        Document::load(&dir.path().join("api.yaml")).expect("each reference points somewhere");
-    let error = document.operations().expect_err("a cycle");
-    assert!(error.contains("cycle"), "{error}");
+    assert!(
+        cycle.contains("api.yaml at #/paths/~1a/$ref") && cycle.contains("cycle"),
+        "{cycle}"
+    );
+}
+
+#[test]
+fn references_in_examples_and_in_properties_named_like_data_are_told_apart() {
+    let dir = folder(&[
+        (
+            "api.yaml",
+            "openapi: 3.0.3\npaths: {}\ncomponents:\n  examples:\n    one:\n      $ref: examples/one.yaml\n  schemas:\n    Shown:\n      properties:\n        example:\n          $ref: schemas/example.yaml\n      example:\n        $ref: not-a-reference-but-data\n",
+        ),
+        ("examples/one.yaml", "summary: one\nvalue: {id: 1}\n"),
+        ("schemas/example.yaml", "type: string\n"),
+    ]);
+    let document = Document::load(&dir.path().join("api.yaml")).expect("loads");
+    let names: Vec<String> = document
+        .files()
+        .map(|f| f.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        names.contains(&"one.yaml".to_owned()) && names.contains(&"example.yaml".to_owned()),
+        "an Example object's $ref and a property called `example` are followed: {names:?}"
+    );
 }
