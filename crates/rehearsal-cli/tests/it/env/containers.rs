@@ -7,6 +7,7 @@ use std::process::Command;
 
 use nix::sys::signal::{kill, Signal};
 use nix::unistd::Pid;
+use serde_json::Value;
 
 use super::engine::{Engine, IMAGE, PAGE};
 use super::project::{is_alive, state, state_file, BRING_UP};
@@ -104,19 +105,35 @@ fn containers_reach_each_other_by_name_and_the_host_through_published_ports() {
     );
 }
 
-#[test]
-fn down_removes_the_containers_of_an_environment_whose_owner_was_killed() {
-    let engine = Engine::start();
+/// `rehearsal up --detach --only <only>` of `config()` on `engine`: the sandbox, the state and
+/// the run directory.
+fn up_detached(engine: &Engine, only: &str) -> (Sandbox, Value, String) {
     let sandbox = Sandbox::new();
     sandbox.write("rehearsal.toml", &config());
     let up = run(
         &sandbox,
-        with_engine(&sandbox, &engine),
-        &["up", "--detach", "--only", "relay"],
+        with_engine(&sandbox, engine),
+        &["up", "--detach", "--only", only],
     );
     assert!(up.status.success(), "{up:?}");
     let state = state(&sandbox);
     let run_dir = state["run_dir"].as_str().expect("run_dir").to_owned();
+    (sandbox, state, run_dir)
+}
+
+/// SIGKILLs the process that owns the environment, and waits until it is gone.
+fn kill_owner(state: &Value) {
+    let owner = state["owner"]["pid"].as_u64().expect("owner") as u32;
+    kill(Pid::from_raw(owner as i32), Signal::SIGKILL).expect("SIGKILL the environment");
+    eventually("the environment's process dies", PATIENCE, || {
+        !is_alive(owner)
+    });
+}
+
+#[test]
+fn down_removes_the_containers_of_an_environment_whose_owner_was_killed() {
+    let engine = Engine::start();
+    let (sandbox, state, run_dir) = up_detached(&engine, "relay");
     assert_eq!(
         engine.containers_of(&run_dir).len(),
         2,
@@ -124,11 +141,7 @@ fn down_removes_the_containers_of_an_environment_whose_owner_was_killed() {
     );
     assert_eq!(engine.networks_of(&run_dir).len(), 1);
 
-    let owner = state["owner"]["pid"].as_u64().expect("owner") as u32;
-    kill(Pid::from_raw(owner as i32), Signal::SIGKILL).expect("SIGKILL the environment");
-    eventually("the environment's process dies", PATIENCE, || {
-        !is_alive(owner)
-    });
+    kill_owner(&state);
     // `down` reaches the engine named in the state file, whatever DOCKER_HOST says now.
     let mut down = sandbox.rehearsal();
     down.env("DOCKER_HOST", "unix:///nonexistent/docker.sock");
@@ -270,21 +283,8 @@ services:
 #[test]
 fn down_without_the_engine_removes_the_files_and_says_what_is_left() {
     let engine = Engine::start();
-    let sandbox = Sandbox::new();
-    sandbox.write("rehearsal.toml", &config());
-    let up = run(
-        &sandbox,
-        with_engine(&sandbox, &engine),
-        &["up", "--detach", "--only", "web"],
-    );
-    assert!(up.status.success(), "{up:?}");
-    let state = state(&sandbox);
-    let run_dir = state["run_dir"].as_str().expect("run_dir").to_owned();
-    let owner = state["owner"]["pid"].as_u64().expect("owner") as u32;
-    kill(Pid::from_raw(owner as i32), Signal::SIGKILL).expect("SIGKILL the environment");
-    eventually("the environment's process dies", PATIENCE, || {
-        !is_alive(owner)
-    });
+    let (sandbox, state, run_dir) = up_detached(&engine, "web");
+    kill_owner(&state);
     drop(engine);
 
     let down = run(&sandbox, sandbox.rehearsal(), &["down"]);

@@ -37,13 +37,14 @@ const HELD_OPEN: Duration = Duration::from_millis(50);
 /// How long a failed start waits for the rest of the container's output to be copied.
 const LAST_LINES_WAIT: Duration = Duration::from_secs(1);
 
-/// The containers an environment made, which it removes when it stops.
+/// The containers an environment made, which it removes when it stops. They are found by
+/// their label, which every container made carries from its creation on, so a container
+/// whose start failed half-way is removed too.
 #[derive(Debug)]
 pub(crate) struct RunningContainers {
     engine: Engine,
     /// The label value (the run directory) on everything made on the engine.
     run_label: String,
-    ids: Vec<String>,
 }
 
 /// A container that became ready.
@@ -55,18 +56,12 @@ pub(crate) struct Started {
 }
 
 impl RunningContainers {
-    /// Stops and removes the containers and the network: those it knows of, and any other
-    /// carrying its label (one whose start failed after the engine made it).
+    /// Stops and removes the containers and the network.
     pub(crate) fn stop(self) -> Result<(), Error> {
-        let mut ids = self.ids;
-        if let Ok(labelled) = self.engine.labelled_containers(&self.run_label) {
-            for id in labelled {
-                if !ids.contains(&id) {
-                    ids.push(id);
-                }
-            }
-        }
-        let removed = self.engine.remove(&ids, STOP_GRACE);
+        let removed = self
+            .engine
+            .labelled_containers(&self.run_label)
+            .and_then(|ids| self.engine.remove(&ids, STOP_GRACE));
         let network = self.engine.remove_networks(&self.run_label);
         removed.and(network).map_err(Error::containers_left)
     }
@@ -82,11 +77,7 @@ pub(crate) fn start_all(
     progress: Option<&Watcher>,
 ) -> (RunningContainers, Result<Vec<Started>, Error>) {
     let run_label = workspace.run_dir.to_string_lossy().into_owned();
-    let mut running = RunningContainers {
-        engine,
-        run_label,
-        ids: Vec::new(),
-    };
+    let running = RunningContainers { engine, run_label };
     let network = network_name(&workspace.run_dir);
     if let Err(problem) = running.engine.create_network(&network, &running.run_label) {
         return (running, Err(Error::unavailable(&services[0].name, problem)));
@@ -128,7 +119,7 @@ pub(crate) fn start_all(
             services,
             progress,
         };
-        let results: Vec<(Option<String>, Result<Started, Error>)> = thread::scope(|scope| {
+        let results: Vec<Result<Started, Error>> = thread::scope(|scope| {
             let handles: Vec<_> = wave
                 .iter()
                 .map(|service| scope.spawn(|| starter.start(service)))
@@ -139,8 +130,7 @@ pub(crate) fn start_all(
                 .collect()
         });
         let mut failure = None;
-        for (id, result) in results {
-            running.ids.extend(id);
+        for result in results {
             match result {
                 Ok(ready) => started.push(ready),
                 Err(e) => failure = failure.or(Some(e)),
@@ -167,9 +157,8 @@ struct Starter<'a> {
 }
 
 impl Starter<'_> {
-    /// Starts one container and waits until it is ready; the ID is there whenever a container
-    /// was made, failed or not.
-    fn start(&self, service: &ServiceSpec) -> (Option<String>, Result<Started, Error>) {
+    /// Starts one container and waits until it is ready.
+    fn start(&self, service: &ServiceSpec) -> Result<Started, Error> {
         let tell = |progress: Progress<'_>| {
             if let Some(watcher) = self.progress {
                 watcher.tell(progress);
@@ -177,20 +166,15 @@ impl Starter<'_> {
         };
         tell(Progress::Starting(&service.name));
         let began = Instant::now();
-        let mut id = None;
-        let result = self.start_and_wait(service, &mut id);
+        let result = self.start_and_wait(service);
         match &result {
             Ok(_) => tell(Progress::Ready(&service.name, began.elapsed())),
             Err(_) => tell(Progress::Failed(&service.name)),
         }
-        (id, result)
+        result
     }
 
-    fn start_and_wait(
-        &self,
-        service: &ServiceSpec,
-        id_out: &mut Option<String>,
-    ) -> Result<Started, Error> {
+    fn start_and_wait(&self, service: &ServiceSpec) -> Result<Started, Error> {
         let name = &service.name;
         let Kind::Container(container) = &service.kind else {
             unreachable!("only containers are started here")
@@ -217,7 +201,6 @@ impl Starter<'_> {
                 run_label: self.run_label,
             })
             .map_err(|problem| Error::container(name, problem, None))?;
-        *id_out = Some(id.clone());
         // `<name>-c<id>-<owner pid>`: unique per container, and the log directory's
         // clean-up removes it once the owner is gone, as it does a process's `<name>-<pid>`.
         let short_id: String = id.chars().take(12).collect();
