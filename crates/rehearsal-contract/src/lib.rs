@@ -16,12 +16,26 @@
 //! checks what can be checked once (syntax, version, that every `$ref` points at
 //! something), so that a broken document is reported when it is loaded.
 
+mod check;
+mod contract;
+mod dialect;
 mod document;
+mod media;
+mod message;
 mod operations;
+mod options;
+mod parameters;
 mod pointer;
+mod routing;
+mod schemas;
 mod version;
+mod violation;
 mod yaml;
 
+pub use contract::{Contract, Route};
 pub use document::{Document, DocumentError, Target};
+pub use message::{Request, Response};
 pub use operations::Operation;
+pub use options::{FormatCheck, Options};
 pub use version::Version;
+pub use violation::{Endpoint, Location, Violation};

@@ -20,6 +20,23 @@ pub(crate) fn get<'a>(value: &'a Value, pointer: &str) -> Option<&'a Value> {
     Some(current)
 }
 
+/// The value at `pointer`, to change it.
+pub(crate) fn get_mut<'a>(value: &'a mut Value, pointer: &str) -> Option<&'a mut Value> {
+    if pointer.is_empty() {
+        return Some(value);
+    }
+    let mut current = value;
+    for token in pointer.strip_prefix('/')?.split('/') {
+        let token = unescape(token);
+        current = match current {
+            Value::Object(map) => map.get_mut(&token)?,
+            Value::Array(items) => items.get_mut(token.parse::<usize>().ok()?)?,
+            _ => return None,
+        };
+    }
+    Some(current)
+}
+
 /// A key as one token of a pointer.
 pub(crate) fn escape(key: &str) -> String {
     key.replace('~', "~0").replace('/', "~1")
@@ -27,6 +44,20 @@ pub(crate) fn escape(key: &str) -> String {
 
 fn unescape(token: &str) -> String {
     token.replace("~1", "/").replace("~0", "~")
+}
+
+/// `text` with every byte but letters, digits, `-._~` and `/` percent-encoded, as a URI's
+/// path or fragment may hold it.
+pub(crate) fn uri_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
 }
 
 /// `%7B` as `{`; a `%` not followed by two hex digits stays as it is.

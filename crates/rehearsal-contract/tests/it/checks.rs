@@ -1,0 +1,393 @@
+//! Requests and responses checked against real documents: valid traffic passes, and each
+//! planted violation is reported with its operation, location, pointers, expected and found.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use rehearsal_contract::{Contract, Options, Request, Response, Violation};
+
+fn document(relative: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/documents")
+        .join(relative)
+}
+
+fn load(relative: &str) -> Contract {
+    Contract::load(document(relative)).expect("the document loads")
+}
+
+/// One line a violation: `location name at instance | expected | found | schema`.
+fn show(violation: &Violation) -> String {
+    let mut line = violation.location.to_string();
+    if let Some(name) = &violation.name {
+        line.push_str(&format!(" `{name}`"));
+    }
+    if !violation.instance_pointer.is_empty() {
+        line.push_str(&format!(" at {}", violation.instance_pointer));
+    }
+    format!(
+        "{line} | {} | {} | {}",
+        violation.expected,
+        violation.found,
+        violation.schema_pointer.as_deref().unwrap_or("-")
+    )
+}
+
+fn shown(violations: &[Violation]) -> Vec<String> {
+    violations.iter().map(show).collect()
+}
+
+/// Checks the request, then the response (when given), and compares the violations.
+#[track_caller]
+fn check(contract: &Contract, request: Request, response: Option<Response>, expect: &[&str]) {
+    let violations = match &response {
+        Some(response) => contract.check_exchange(&request, response),
+        None => contract.check_request(&request),
+    };
+    assert_eq!(
+        shown(&violations),
+        expect,
+        "{} {}: {violations:#?}",
+        request.method,
+        request.target
+    );
+}
+
+fn json(status: u16, body: &str) -> Response {
+    Response::new(status)
+        .header("Content-Type", "application/json")
+        .body(body)
+}
+
+#[test]
+fn petstore_3_0_valid_traffic_passes() {
+    let petstore = load("openapi-3.0/petstore.yaml");
+    let pets = r#"[{"id": 1, "name": "Rex", "tag": "dog"}, {"id": 2, "name": "Tom"}]"#;
+    check(
+        &petstore,
+        Request::new("GET", "/v1/pets?limit=10"),
+        Some(json(200, pets).header("x-next", "/v1/pets?page=2")),
+        &[],
+    );
+    check(
+        &petstore,
+        Request::new("GET", "http://petstore.swagger.io/v1/pets/7"),
+        Some(json(200, r#"[{"id": 7, "name": "Rex"}]"#)),
+        &[],
+    );
+    check(
+        &petstore,
+        Request::new("POST", "/v1/pets"),
+        Some(Response::new(201)),
+        &[],
+    );
+    check(
+        &petstore,
+        Request::new("GET", "/v1/pets/7"),
+        Some(json(500, r#"{"code": 500, "message": "down"}"#)),
+        &[],
+    );
+}
+
+#[test]
+fn petstore_3_0_planted_request_violations_are_caught() {
+    let petstore = load("openapi-3.0/petstore.yaml");
+    check(
+        &petstore,
+        Request::new("GET", "/v1/pets?limit=ten"),
+        None,
+        &[
+            r#"query parameter `limit` | type: "integer" | "ten" | petstore.yaml#/paths/~1pets/get/parameters/0/schema/type"#,
+        ],
+    );
+    check(
+        &petstore,
+        Request::new("GET", "/v1/pets?limit=3000000000"),
+        None,
+        &[
+            r#"query parameter `limit` | format: "int32" | 3000000000 | petstore.yaml#/paths/~1pets/get/parameters/0/schema/format"#,
+        ],
+    );
+    check(
+        &petstore,
+        Request::new("DELETE", "/v1/pets"),
+        None,
+        &["route | one of GET, POST | DELETE | petstore.yaml#/paths"],
+    );
+    check(
+        &petstore,
+        Request::new("GET", "/v1/owners"),
+        None,
+        &["route | a path the document declares | /v1/owners | petstore.yaml#/paths"],
+    );
+    check(
+        &petstore,
+        Request::new("POST", "/v1/pets")
+            .header("Content-Type", "application/json")
+            .body("{}"),
+        None,
+        &[r#"request body | no body: the operation declares none | 2 bytes: "{}" | -"#],
+    );
+}
+
+#[test]
+fn petstore_3_0_planted_response_violations_are_caught() {
+    let petstore = load("openapi-3.0/petstore.yaml");
+    let list = Request::new("GET", "/v1/pets");
+    check(
+        &petstore,
+        list.clone(),
+        Some(json(200, r#"[{"id": "one", "name": "Rex"}, {"id": 2}]"#)),
+        &[
+            r#"response body at /0/id | type: "integer" | "one" | petstore.yaml#/components/schemas/Pet/properties/id/type"#,
+            r#"response body at /1 | required property "name" | {"id":2} | petstore.yaml#/components/schemas/Pet/required"#,
+        ],
+    );
+    check(
+        &petstore,
+        list.clone(),
+        Some(
+            Response::new(200)
+                .header("Content-Type", "text/plain")
+                .body("Rex"),
+        ),
+        &[
+            r#"response content type | one of application/json | text/plain | petstore.yaml#/paths/~1pets/get/responses/200"#,
+        ],
+    );
+    check(
+        &petstore,
+        list.clone(),
+        Some(json(200, "[{")),
+        &[
+            r#"response body | a body of type application/json | 2 bytes: "[{" | petstore.yaml#/paths/~1pets/get/responses/200"#,
+        ],
+    );
+    check(
+        &petstore,
+        Request::new("POST", "/v1/pets"),
+        Some(json(201, r#"{"id": 1}"#)),
+        &[
+            r#"response body | no body: the document declares no content here | 9 bytes: "{\"id\": 1}" | petstore.yaml#/paths/~1pets/post/responses/201"#,
+        ],
+    );
+    check(
+        &petstore,
+        list,
+        Some(json(503, r#"{"code": "busy"}"#)),
+        &[
+            r#"response body | required property "message" | {"code":"busy"} | petstore.yaml#/components/schemas/Error/required"#,
+            r#"response body at /code | type: "integer" | "busy" | petstore.yaml#/components/schemas/Error/properties/code/type"#,
+        ],
+    );
+}
+
+#[test]
+fn swagger_2_0_parameters_bodies_and_statuses_are_checked() {
+    let petstore = load("swagger-2.0/petstore-expanded.yaml");
+    let pet = r#"{"id": 1, "name": "Rex"}"#;
+    check(
+        &petstore,
+        Request::new("GET", "/api/pets?tags=dog,cat&limit=2"),
+        Some(json(200, &format!("[{pet}]"))),
+        &[],
+    );
+    check(
+        &petstore,
+        Request::new("POST", "/api/pets")
+            .header("Content-Type", "application/json")
+            .body(r#"{"name": "Rex"}"#),
+        Some(json(200, pet)),
+        &[],
+    );
+    check(
+        &petstore,
+        Request::new("GET", "/api/pets/abc"),
+        None,
+        &[
+            r#"path parameter `id` | type: "integer" | "abc" | petstore-expanded.yaml#/paths/~1pets~1{id}/get/parameters/0/type"#,
+        ],
+    );
+    check(
+        &petstore,
+        Request::new("POST", "/api/pets").header("Content-Type", "application/json"),
+        None,
+        &["request body | a body: it is required | an empty body | petstore-expanded.yaml#/paths/~1pets/post/parameters/0"],
+    );
+    check(
+        &petstore,
+        Request::new("POST", "/api/pets")
+            .header("Content-Type", "application/json")
+            .body(r#"{"tag": 7}"#),
+        None,
+        &[
+            r#"request body | required property "name" | {"tag":7} | petstore-expanded.yaml#/definitions/NewPet/required"#,
+            r#"request body at /tag | type: "string" | 7 | petstore-expanded.yaml#/definitions/NewPet/properties/tag/type"#,
+        ],
+    );
+    check(
+        &petstore,
+        Request::new("DELETE", "/api/pets/1"),
+        Some(Response::new(204)),
+        &[],
+    );
+}
+
+#[test]
+fn openapi_3_1_type_arrays_and_formats_are_checked() {
+    let types = load("openapi-3.1/schema-types.yaml");
+    let put_strings = |body: &str| {
+        Request::new("PUT", "/anything/strings")
+            .header("Content-Type", "application/json")
+            .body(body.to_owned())
+    };
+    check(
+        &types,
+        put_strings(
+            r#"{"binary (with default)": "x", "date": "2026-11-21", "date-time": "2026-11-21T10:00:00Z"}"#,
+        ),
+        None,
+        &[],
+    );
+    check(
+        &types,
+        put_strings(r#"{"binary (with default)": "x", "date": "21/11/2026"}"#),
+        None,
+        &[
+            r#"request body at /date | format: "date" | "21/11/2026" | schema-types.yaml#/paths/~1anything~1strings/put/requestBody/content/application~1json/schema/properties/date/format"#,
+        ],
+    );
+    let formats_off = Contract::load_with(
+        document("openapi-3.1/schema-types.yaml"),
+        Options::default().without_format_checks(),
+    )
+    .expect("the document loads");
+    check(
+        &formats_off,
+        put_strings(r#"{"binary (with default)": "x", "date": "21/11/2026"}"#),
+        None,
+        &[],
+    );
+}
+
+#[test]
+fn custom_formats_are_checked_when_added() {
+    let options = Options::default().format("html", |text| text.starts_with('<'));
+    let types = Contract::load_with(document("openapi-3.1/schema-types.yaml"), options)
+        .expect("the document loads");
+    let request = Request::new("PUT", "/anything/strings")
+        .header("Content-Type", "application/json")
+        .body(r#"{"binary (with default)": "x", "html": "no tags"}"#);
+    check(
+        &types,
+        request,
+        None,
+        &[
+            r#"request body at /html | format: "html" | "no tags" | schema-types.yaml#/paths/~1anything~1strings/put/requestBody/content/application~1json/schema/properties/html/format"#,
+        ],
+    );
+}
+
+#[test]
+fn documents_split_across_files_report_the_file_at_fault() {
+    let petstore = load("openapi-3.0/petstore-separate/spec/openapi.yaml");
+    check(
+        &petstore,
+        Request::new("GET", "/pets"),
+        Some(json(200, r#"[{"id": 1, "name": 2}]"#)),
+        &[
+            r#"response body at /0/name | type: "string" | 2 | schemas/Pet.yaml#/properties/name/type"#,
+        ],
+    );
+}
+
+/// GitHub's REST API description: 1078 operations, `nullable` and `allOf` throughout, and
+/// bodies in text and HTML. Loaded once for all its tests.
+fn github() -> &'static Contract {
+    static GITHUB: OnceLock<(tempfile::TempDir, Contract)> = OnceLock::new();
+    &GITHUB
+        .get_or_init(|| {
+            use std::io::Read as _;
+            let compressed =
+                std::fs::File::open(document("openapi-3.0/github/api.github.com.yaml.gz"))
+                    .expect("the GitHub document is in the repository");
+            let mut text = String::new();
+            flate2::read::GzDecoder::new(compressed)
+                .read_to_string(&mut text)
+                .expect("it decompresses");
+            let folder = tempfile::tempdir().expect("a temporary folder");
+            let path = folder.path().join("api.github.com.yaml");
+            std::fs::write(&path, text).expect("written");
+            let contract = Contract::load(&path).expect("the GitHub document loads");
+            (folder, contract)
+        })
+        .1
+}
+
+#[test]
+fn github_text_and_html_bodies_are_checked() {
+    let github = github();
+    let render_raw = |content_type: &str| {
+        Request::new("POST", "/markdown/raw")
+            .header("Content-Type", content_type)
+            .body("Hello **world**")
+    };
+    let html = Response::new(200)
+        .header("Content-Type", "text/html;charset=utf-8")
+        .body("<p>Hello <strong>world</strong></p>");
+    check(github, render_raw("text/plain"), Some(html.clone()), &[]);
+    check(github, render_raw("text/x-markdown"), Some(html), &[]);
+    check(
+        github,
+        render_raw("application/json"),
+        None,
+        &["request content type | one of text/plain, text/x-markdown | application/json | api.github.com.yaml#/paths/~1markdown~1raw/post/requestBody"],
+    );
+    check(
+        github,
+        render_raw("text/plain"),
+        Some(json(200, r#""<p>Hello</p>""#)),
+        &["response content type | one of text/html | application/json | api.github.com.yaml#/paths/~1markdown~1raw/post/responses/200"],
+    );
+    check(
+        github,
+        Request::new("GET", "/zen"),
+        Some(
+            Response::new(200)
+                .header("Content-Type", "text/plain")
+                .body("Keep it logically awesome."),
+        ),
+        &[],
+    );
+}
+
+#[test]
+fn github_nullable_and_nested_json_are_checked() {
+    let github = github();
+    let request = Request::new("GET", "/repos/octo/hello/issues/1/comments");
+    let comment = |user: &str| {
+        format!(
+            r#"[{{"id": 1, "node_id": "n", "url": "https://api.github.com/c/1", "html_url": "https://github.com/c/1",
+                "user": {user}, "created_at": "2026-11-21T10:00:00Z", "updated_at": "2026-11-21T10:00:00Z",
+                "issue_url": "https://api.github.com/i/1", "author_association": "OWNER"}}]"#
+        )
+    };
+    check(
+        github,
+        request.clone(),
+        Some(json(200, &comment("null"))),
+        &[],
+    );
+    let violations = github.check_exchange(&request, &json(200, &comment(r#"{"login": 7}"#)));
+    let lines = shown(&violations);
+    assert!(
+        lines.iter().any(|line| line.starts_with(r#"response body at /0/user/login | type: "string" | 7 | api.github.com.yaml#/components/schemas/nullable-simple-user/properties/login/type"#)),
+        "{lines:#?}"
+    );
+    assert!(
+        violations
+            .iter()
+            .all(|v| v.instance_pointer.starts_with("/0/user")),
+        "{lines:#?}"
+    );
+}
