@@ -259,6 +259,16 @@ impl Schemas {
                 break;
             }
         }
+        if self.discriminated(
+            error,
+            view,
+            &keyword_file,
+            &keyword_at,
+            (file, at, standalone),
+            out,
+        ) {
+            return;
+        }
         let added = rewritten
             .added
             .get(&(keyword_file.clone(), keyword_at.clone()));
@@ -307,6 +317,92 @@ impl Schemas {
             found: compact(error.instance(), FOUND_LIMIT),
             message,
         });
+    }
+
+    /// A failing `oneOf`/`anyOf` whose schema has a `discriminator`: the branch the
+    /// discriminating property names is the one that counts, so its errors are reported
+    /// (none when it passes); a missing or unknown discriminating value is reported as such.
+    /// Returns false when the error is not of that kind.
+    fn discriminated(
+        &self,
+        error: &ValidationError<'_>,
+        view: View,
+        keyword_file: &Path,
+        keyword_at: &str,
+        (file, at, standalone): (&Path, &str, bool),
+        out: &mut Vec<Failure>,
+    ) -> bool {
+        let context = match error.kind() {
+            ValidationErrorKind::OneOfNotValid { context }
+            | ValidationErrorKind::OneOfMultipleValid { context }
+            | ValidationErrorKind::AnyOf { context } => context,
+            _ => return false,
+        };
+        let schema_at = parent(keyword_at);
+        let Some(schema) = self
+            .view(view)
+            .rewritten
+            .files
+            .get(keyword_file)
+            .and_then(|content| pointer::get(content, schema_at))
+        else {
+            return false;
+        };
+        let Some(property) = schema
+            .pointer("/discriminator/propertyName")
+            .and_then(Value::as_str)
+        else {
+            return false;
+        };
+        let Some(Value::Array(branches)) =
+            keyword_at.rsplit('/').next().and_then(|k| schema.get(k))
+        else {
+            return false;
+        };
+        let shown = self.display_location(keyword_file, &format!("{schema_at}/discriminator"));
+        let failure = |expected: String, message: String| Failure {
+            instance_pointer: error.instance_path().as_str().to_owned(),
+            schema_pointer: Some(shown.clone()),
+            expected,
+            found: compact(error.instance(), FOUND_LIMIT),
+            message,
+        };
+        let Some(value) = error.instance().get(property).and_then(Value::as_str) else {
+            out.push(failure(
+                format!("a string property `{property}`, the discriminator"),
+                format!("the discriminating property `{property}` is missing"),
+            ));
+            return true;
+        };
+        let mapped = schema
+            .pointer(&format!(
+                "/discriminator/mapping/{}",
+                pointer::escape(value)
+            ))
+            .and_then(Value::as_str);
+        let chosen = branches.iter().position(|branch| {
+            let Some(reference) = branch.get("$ref").and_then(Value::as_str) else {
+                return false;
+            };
+            match mapped {
+                Some(target) => reference == target || reference.ends_with(&format!("/{target}")),
+                None => reference.rsplit('/').next() == Some(value),
+            }
+        });
+        let Some(chosen) = chosen else {
+            out.push(failure(
+                format!(
+                    "a `{property}` that names one of the {} schemas",
+                    branches.len()
+                ),
+                format!("`{property}: {value}` names no schema of the discriminator"),
+            ));
+            return true;
+        };
+        for branch_error in context.get(chosen).into_iter().flatten() {
+            self.describe(branch_error, view, file, at, standalone, out);
+        }
+        true
     }
 
     /// `schemas/Pet.yaml#/required`: the file relative to the document's folder.

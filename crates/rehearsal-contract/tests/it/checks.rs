@@ -391,3 +391,184 @@ fn github_nullable_and_nested_json_are_checked() {
         "{lines:#?}"
     );
 }
+
+/// The parts of the dialect that JSON Schema alone does not check, in a small document
+/// written for the purpose.
+fn features() -> Contract {
+    const DOCUMENT: &str = r##"
+openapi: 3.0.3
+info: {title: features, version: "1"}
+paths:
+  /accounts:
+    post:
+      operationId: createAccount
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: "#/components/schemas/Account"}
+          application/x-www-form-urlencoded:
+            schema:
+              type: object
+              required: [name]
+              properties:
+                name: {type: string}
+                age: {type: integer, minimum: 0}
+      responses:
+        2XX:
+          description: created
+          headers:
+            Location:
+              required: true
+              schema: {type: string, pattern: "^/accounts/[0-9]+$"}
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Account"}
+  /pets:
+    get:
+      operationId: listPets
+      responses:
+        "200":
+          description: pets
+          content:
+            application/json:
+              schema:
+                type: array
+                items: {$ref: "#/components/schemas/Pet"}
+components:
+  schemas:
+    Account:
+      type: object
+      additionalProperties: false
+      required: [id, name, password]
+      properties:
+        id: {type: integer, readOnly: true}
+        name: {type: string}
+        password: {type: string, writeOnly: true}
+        owner:
+          nullable: true
+          allOf: [{$ref: "#/components/schemas/Owner"}]
+    Owner:
+      type: object
+      required: [email]
+      properties:
+        email: {type: string, format: email}
+    Pet:
+      oneOf:
+        - {$ref: "#/components/schemas/Cat"}
+        - {$ref: "#/components/schemas/Dog"}
+      discriminator:
+        propertyName: kind
+        mapping: {cat: "#/components/schemas/Cat", dog: "#/components/schemas/Dog"}
+    Cat:
+      type: object
+      required: [kind, lives]
+      properties:
+        kind: {type: string}
+        lives: {type: integer}
+    Dog:
+      type: object
+      required: [kind, barks]
+      properties:
+        kind: {type: string}
+        barks: {type: boolean}
+"##;
+    let folder = tempfile::tempdir().expect("a temporary folder");
+    let path = folder.path().join("features.yaml");
+    std::fs::write(&path, DOCUMENT).expect("written");
+    Contract::load(&path).expect("the document loads")
+}
+
+#[test]
+fn read_only_and_write_only_properties_apply_in_their_direction() {
+    let features = features();
+    let create = |body: &str| {
+        Request::new("POST", "/accounts")
+            .header("Content-Type", "application/json")
+            .body(body.to_owned())
+    };
+    let created = |body: &str| json(201, body).header("Location", "/accounts/1");
+    check(
+        &features,
+        create(r#"{"name": "ann", "password": "s3cret", "owner": null}"#),
+        Some(created(
+            r#"{"id": 1, "name": "ann", "owner": {"email": "ann@example.com"}}"#,
+        )),
+        &[],
+    );
+    check(
+        &features,
+        create(r#"{"id": 1, "name": "ann", "password": "s3cret"}"#),
+        Some(created(r#"{"id": 1, "name": "ann", "password": "s3cret"}"#)),
+        &[
+            "request body at /id | no property `id` in a request: it is readOnly, for responses only | 1 | features.yaml#/components/schemas/Account/properties/id",
+            "response body at /password | no property `password` in a response: it is writeOnly, for requests only | \"s3cret\" | features.yaml#/components/schemas/Account/properties/password",
+        ],
+    );
+}
+
+#[test]
+fn nullable_all_of_additional_properties_and_headers_are_checked() {
+    let features = features();
+    let create = Request::new("POST", "/accounts")
+        .header("Content-Type", "application/json")
+        .body(r#"{"name": "ann", "password": "pw", "owner": {"email": "not an address"}, "extra": 1}"#);
+    check(
+        &features,
+        create,
+        Some(json(201, r#"{"id": 1, "name": "ann"}"#)),
+        &[
+            r#"request body at /owner/email | format: "email" | "not an address" | features.yaml#/components/schemas/Owner/properties/email/format"#,
+            r#"request body | additionalProperties: false | {"name":"ann","password":"pw","owner":{"email":"not an address"},"extra":1} | features.yaml#/components/schemas/Account/additionalProperties"#,
+            "response header `Location` | a value: the header is required | none | features.yaml#/paths/~1accounts/post/responses/2XX/headers/Location",
+        ],
+    );
+}
+
+#[test]
+fn form_bodies_are_read_as_objects() {
+    let features = features();
+    let form = |body: &str| {
+        Request::new("POST", "/accounts")
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(body.to_owned())
+    };
+    check(&features, form("name=ann&age=30"), None, &[]);
+    check(
+        &features,
+        form("age=-1"),
+        None,
+        &[
+            r#"request body | required property "name" | {"age":-1} | features.yaml#/paths/~1accounts/post/requestBody/content/application~1x-www-form-urlencoded/schema/required"#,
+            r#"request body at /age | minimum: 0 | -1 | features.yaml#/paths/~1accounts/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/age/minimum"#,
+        ],
+    );
+}
+
+#[test]
+fn a_discriminator_picks_the_branch_to_report() {
+    let features = features();
+    let pets = Request::new("GET", "/pets");
+    check(
+        &features,
+        pets.clone(),
+        Some(json(
+            200,
+            r#"[{"kind": "cat", "lives": 9}, {"kind": "dog", "barks": true}]"#,
+        )),
+        &[],
+    );
+    check(
+        &features,
+        pets,
+        Some(json(
+            200,
+            r#"[{"kind": "dog", "barks": "loudly"}, {"kind": "bird"}, {"lives": 1}]"#,
+        )),
+        &[
+            r#"response body at /0/barks | type: "boolean" | "loudly" | features.yaml#/components/schemas/Dog/properties/barks/type"#,
+            r#"response body at /1 | a `kind` that names one of the 2 schemas | {"kind":"bird"} | features.yaml#/components/schemas/Pet/discriminator"#,
+            r#"response body at /2 | a string property `kind`, the discriminator | {"lives":1} | features.yaml#/components/schemas/Pet/discriminator"#,
+        ],
+    );
+}
