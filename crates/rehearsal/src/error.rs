@@ -21,6 +21,8 @@ enum Kind {
     Start,
     /// A supervised process could not be started or stopped.
     Service,
+    /// A contract-checked call failed or broke the contract.
+    Contract,
 }
 
 impl Error {
@@ -80,6 +82,12 @@ impl Error {
     pub fn is_service(&self) -> bool {
         self.kind == Kind::Service
     }
+
+    /// A contract-checked call failed, or its request or response broke the contract (keep
+    /// the [`crate::contract::Error`] itself for its violations and the response).
+    pub fn is_contract(&self) -> bool {
+        self.kind == Kind::Contract
+    }
 }
 
 impl fmt::Display for Error {
@@ -101,6 +109,13 @@ impl std::error::Error for Error {}
 impl From<crate::service::Error> for Error {
     fn from(error: crate::service::Error) -> Error {
         Error::new(Kind::Service, error.to_string())
+    }
+}
+
+/// So that `?` mixes contract-checked calls with the rest of the kit.
+impl From<crate::contract::Error> for Error {
+    fn from(error: crate::contract::Error) -> Error {
+        Error::new(Kind::Contract, error.to_string())
     }
 }
 

@@ -159,11 +159,13 @@ mod response;
 mod stub;
 mod verify;
 
+pub mod contract;
 pub mod environment;
 pub mod service;
 
 pub use behavior::{Behavior, CopyFrom, Lookup};
 pub use client::Rehearsal;
+pub use contract::{ContractClient, ContractLayer, ContractService};
 pub use embedded::EmbeddedOptions;
 pub use error::{Error, Result};
 pub use imposter::{Imposter, ImposterHandle};
