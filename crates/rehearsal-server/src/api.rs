@@ -61,6 +61,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         // rehearsal's extension (docs/extensions.md).
         .route("/imposters/{id}/nearMisses", get(near_misses::show))
         .route(
+            "/imposters/{id}/contractViolations",
+            delete(imposters::delete_contract_violations),
+        )
+        .route(
             "/imposters/{id}/stubs",
             put(stubs::replace_all).post(stubs::add),
         )

@@ -15,6 +15,7 @@ use serde_json::{Map, Value};
 use tokio::task::JoinHandle;
 
 use crate::clock;
+use crate::contract::ContractProxy;
 use crate::recorder::{Recorder, DEFAULT_CAPACITY};
 
 /// A stub as the server runs it: the compiled stub plus what `--debug` records about it.
@@ -70,6 +71,9 @@ pub enum Outcome {
     /// Shared, unchanged prepared response: the common case, no copy.
     RespondShared(Arc<StubResponse>),
     Fault(rehearsal_core::Fault),
+    /// No stub matched and the imposter's contract forwards such requests to the service under
+    /// test; `ContractProxy::respond` does it.
+    Forward,
 }
 
 #[derive(Debug)]
@@ -90,10 +94,17 @@ pub struct Imposter {
     requests: Recorder,
     scope: String,
     listener: Mutex<Option<JoinHandle<()>>>,
+    /// rehearsal's `contract` extension (docs/extensions.md).
+    contract: Option<Arc<ContractProxy>>,
 }
 
 impl Imposter {
-    pub fn new(spec: ImposterSpec, port: u16, settings: ImposterSettings) -> Imposter {
+    pub fn new(
+        spec: ImposterSpec,
+        port: u16,
+        settings: ImposterSettings,
+        contract: Option<Arc<ContractProxy>>,
+    ) -> Imposter {
         let scope = match spec.log_name() {
             Some(name) => format!("[{}:{port} {name}]", spec.protocol.as_str()),
             None => format!("[{}:{port}]", spec.protocol.as_str()),
@@ -116,7 +127,13 @@ impl Imposter {
             requests: Recorder::new(settings.record_capacity),
             scope,
             listener: Mutex::new(None),
+            contract,
         }
+    }
+
+    /// The imposter's `contract`, when it has one.
+    pub fn contract(&self) -> Option<&Arc<ContractProxy>> {
+        self.contract.as_ref()
     }
 
     /// The log scope, e.g. `[http:4545 orders]`.
@@ -167,6 +184,9 @@ impl Imposter {
                 Some(position),
                 Arc::clone(stubs.stubs[position].stub.next_response()),
             ),
+            None if self.contract.as_ref().is_some_and(|c| c.forwards()) => {
+                return Outcome::Forward;
+            }
             None => {
                 tracing::info!("{} no predicate match, using default response", self.scope);
                 (None, Arc::clone(&self.stub_settings.no_match))
@@ -214,9 +234,13 @@ impl Imposter {
         self.requests.all()
     }
 
-    /// `DELETE /imposters/:id/savedRequests`: forget requests and reset the count.
+    /// `DELETE /imposters/:id/savedRequests`: forget requests (and contract violations) and
+    /// reset the count.
     pub fn reset_requests(&self) {
         self.requests.clear();
+        if let Some(contract) = &self.contract {
+            contract.clear_violations();
+        }
         self.number_of_requests.store(0, Ordering::Relaxed);
     }
 

@@ -6,6 +6,7 @@
 mod api;
 mod bind;
 mod clock;
+mod contract;
 mod http1;
 mod imposter;
 mod printer;

@@ -44,11 +44,20 @@ pub fn imposter_json(imposter: &Imposter, form: Form, base_url: &str) -> Value {
         "recordRequests".into(),
         Value::Bool(imposter.record_requests),
     );
+    // rehearsal's `contract` extension (docs/extensions.md): echoed so that it round-trips.
+    if let Some(contract) = imposter.contract() {
+        result.insert("contract".into(), contract.json().clone());
+    }
     if !form.replayable {
         result.insert(
             "requests".into(),
             Value::Array(imposter.recorded_requests()),
         );
+        if let Some(contract) = imposter.contract() {
+            let (violations, dropped) = contract.violations();
+            result.insert("contractViolations".into(), Value::Array(violations));
+            result.insert("droppedContractViolations".into(), Value::from(dropped));
+        }
     }
     let mut stubs = imposter.stub_json(!form.replayable);
     if form.replayable {

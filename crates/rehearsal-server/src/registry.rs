@@ -8,6 +8,7 @@ use std::sync::{Arc, RwLock};
 use rehearsal_core::{ErrorCode, ImposterSpec, MbError};
 
 use crate::bind;
+use crate::contract::ContractProxy;
 use crate::imposter::{Imposter, ImposterSettings};
 
 #[derive(Debug)]
@@ -28,7 +29,11 @@ impl Registry {
     }
 
     /// Binds the imposter's port and starts serving it.
-    pub async fn start(&self, spec: ImposterSpec) -> Result<Arc<Imposter>, MbError> {
+    pub async fn start(
+        &self,
+        spec: ImposterSpec,
+        contract: Option<Arc<ContractProxy>>,
+    ) -> Result<Arc<Imposter>, MbError> {
         let requested = spec.port.unwrap_or(0);
         let in_use = || {
             MbError::new(
@@ -55,7 +60,7 @@ impl Registry {
             .local_addr()
             .map_err(|error| MbError::bad_data(error.to_string()))?
             .port();
-        let imposter = Arc::new(Imposter::new(spec, port, self.settings));
+        let imposter = Arc::new(Imposter::new(spec, port, self.settings, contract));
         let handle = tokio::spawn(crate::http1::serve(listener, Arc::clone(&imposter)));
         imposter.set_listener(handle);
         tracing::info!("{} Open for business...", imposter.scope());

@@ -13,6 +13,7 @@ use serde_json::{json, Value};
 use super::negotiate;
 use super::reply::{self, base_url, flag, parse_body};
 use super::{ApiError, AppState};
+use crate::contract::ContractProxy;
 use crate::imposter::Imposter;
 use crate::printer::{imposter_json, Form};
 
@@ -67,9 +68,10 @@ pub async fn create(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let request = parse_body(&body)?;
-    let spec =
-        ImposterSpec::compile(&request, server_options(&state)).map_err(ApiError::from_errors)?;
-    let imposter = state.registry.start(spec).await?;
+    let (spec, contract) = compile(&state, &request)
+        .await
+        .map_err(ApiError::from_errors)?;
+    let imposter = state.registry.start(spec, contract).await?;
     let base = base_url(&headers);
     let mut response = reply::json_with_status(
         StatusCode::CREATED,
@@ -80,6 +82,24 @@ pub async fn create(
         response.headers_mut().insert(header::LOCATION, location);
     }
     Ok(response)
+}
+
+/// Compiles an imposter and loads its `contract` (docs/extensions.md), reporting the problems
+/// of both at once.
+async fn compile(
+    state: &AppState,
+    json: &Value,
+) -> Result<(ImposterSpec, Option<Arc<ContractProxy>>), Vec<MbError>> {
+    let spec = ImposterSpec::compile(json, server_options(state));
+    let contract = ContractProxy::load(json, state.config.record_capacity).await;
+    match (spec, contract) {
+        (Ok(spec), Ok(contract)) => Ok((spec, contract)),
+        (spec, contract) => {
+            let mut errors = spec.err().unwrap_or_default();
+            errors.extend(contract.err().unwrap_or_default());
+            Err(errors)
+        }
+    }
 }
 
 /// `PUT /imposters`: validate every imposter first, so that bad input loses nothing; then
@@ -101,8 +121,8 @@ pub async fn replace_all(
     let mut specs = Vec::with_capacity(list.len());
     let mut errors = Vec::new();
     for imposter in list {
-        match ImposterSpec::compile(imposter, server_options(&state)) {
-            Ok(spec) => specs.push(spec),
+        match compile(&state, imposter).await {
+            Ok(compiled) => specs.push(compiled),
             Err(found) => errors.extend(found),
         }
     }
@@ -111,8 +131,8 @@ pub async fn replace_all(
     }
     state.registry.delete_all();
     let mut started = Vec::with_capacity(specs.len());
-    for spec in specs {
-        started.push(state.registry.start(spec).await?);
+    for (spec, contract) in specs {
+        started.push(state.registry.start(spec, contract).await?);
     }
     let base = base_url(&headers);
     let form = Form {
@@ -200,6 +220,20 @@ pub async fn delete_saved_requests(
 ) -> Result<Response, ApiError> {
     let imposter = find(&state, &id)?;
     imposter.reset_requests();
+    Ok(negotiated_imposter(&headers, &imposter, Form::default()))
+}
+
+/// `DELETE /imposters/:id/contractViolations` (docs/extensions.md): forget the contract
+/// violations seen, keeping recorded requests.
+pub async fn delete_contract_violations(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let imposter = find(&state, &id)?;
+    if let Some(contract) = imposter.contract() {
+        contract.clear_violations();
+    }
     Ok(negotiated_imposter(&headers, &imposter, Form::default()))
 }
 

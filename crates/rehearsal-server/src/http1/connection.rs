@@ -70,7 +70,12 @@ async fn connection(mut stream: TcpStream, peer: SocketAddr, imposter: Arc<Impos
             body: text,
         };
         out.clear();
-        let closes = match imposter.respond(parts) {
+        let outcome = match imposter.contract() {
+            // rehearsal's `contract` extension: checked, and maybe forwarded (docs/extensions.md).
+            Some(contract) => contract.respond(&imposter, parts, body).await,
+            None => imposter.respond(parts),
+        };
+        let closes = match outcome {
             Outcome::RespondShared(chosen) => match &chosen.response {
                 Response::Is(prepared) => write(&mut out, prepared, head_only, http10),
                 // The imposter shares only `is` responses; anything else ends the connection.
@@ -78,6 +83,8 @@ async fn connection(mut stream: TcpStream, peer: SocketAddr, imposter: Arc<Impos
             },
             Outcome::Respond(prepared) => write(&mut out, &prepared, head_only, http10),
             Outcome::Fault(fault) => return break_connection(stream, fault).await,
+            // `ContractProxy::respond` forwards; only it sees the imposters that ask to.
+            Outcome::Forward => return,
         };
         if stream.write_all(&out).await.is_err() {
             return;

@@ -1,7 +1,9 @@
 //! Tests of the server through its REST API and imposter sockets on loopback, with the server
 //! started in-process. New tests go in the module of their area: `api` for control-API routes
-//! and errors, `imposters` for what imposters answer and record.
+//! and errors, `imposters` for what imposters answer and record, `contract` for the
+//! `contract` extension (checking and forwarding).
 
 mod api;
 mod client;
+mod contract;
 mod imposters;
