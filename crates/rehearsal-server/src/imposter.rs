@@ -146,14 +146,18 @@ impl Imposter {
     }
 
     /// Closes the listener and every open connection.
-    pub fn close(&self) {
-        if let Some(handle) = self
+    pub async fn close(&self) {
+        let listener = self
             .listener
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .take()
-        {
+            .take();
+        if let Some(handle) = listener {
             handle.abort();
+            // The port is free only once the aborted task has dropped its listener; a client
+            // that deletes an imposter and at once creates another on its port (`PUT
+            // /imposters`, `mb replay`) must find it free.
+            let _ = handle.await;
             tracing::info!("{} Ciao for now", self.scope);
         }
     }

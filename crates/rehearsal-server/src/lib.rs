@@ -136,7 +136,7 @@ impl Server {
 
     /// Stops the API and closes every imposter and its connections.
     pub async fn shutdown(mut self) {
-        self.state.registry.delete_all();
+        self.state.registry.delete_all().await;
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }

@@ -66,7 +66,7 @@ impl Registry {
         tracing::info!("{} Open for business...", imposter.scope());
         let replaced = self.write().insert(port, Arc::clone(&imposter));
         if let Some(replaced) = replaced {
-            replaced.close();
+            replaced.close().await;
         }
         Ok(imposter)
     }
@@ -80,19 +80,19 @@ impl Registry {
         self.read().values().cloned().collect()
     }
 
-    pub fn delete(&self, port: u16) -> Option<Arc<Imposter>> {
+    pub async fn delete(&self, port: u16) -> Option<Arc<Imposter>> {
         let removed = self.write().remove(&port);
         if let Some(imposter) = &removed {
-            imposter.close();
+            imposter.close().await;
         }
         removed
     }
 
     /// Stops and removes every imposter.
-    pub fn delete_all(&self) -> Vec<Arc<Imposter>> {
+    pub async fn delete_all(&self) -> Vec<Arc<Imposter>> {
         let removed: Vec<_> = std::mem::take(&mut *self.write()).into_values().collect();
         for imposter in &removed {
-            imposter.close();
+            imposter.close().await;
         }
         removed
     }

@@ -129,7 +129,7 @@ pub async fn replace_all(
     if !errors.is_empty() {
         return Err(ApiError::from_errors(errors));
     }
-    state.registry.delete_all();
+    state.registry.delete_all().await;
     let mut started = Vec::with_capacity(specs.len());
     for (spec, contract) in specs {
         started.push(state.registry.start(spec, contract).await?);
@@ -161,7 +161,7 @@ pub async fn delete_all(
         remove_proxies: flag(&query, "removeProxies"),
     };
     let base = base_url(&headers);
-    let deleted = state.registry.delete_all();
+    let deleted = state.registry.delete_all().await;
     let imposters: Vec<Value> = deleted
         .iter()
         .map(|imposter| imposter_json(imposter, form, &base))
@@ -203,11 +203,11 @@ pub async fn delete_one(
         replayable: flag(&query, "replayable"),
         remove_proxies: flag(&query, "removeProxies"),
     };
-    match id
-        .parse::<u16>()
-        .ok()
-        .and_then(|port| state.registry.delete(port))
-    {
+    let deleted = match id.parse::<u16>() {
+        Ok(port) => state.registry.delete(port).await,
+        Err(_) => None,
+    };
+    match deleted {
         Some(imposter) => reply::json(&imposter_json(&imposter, form, &base_url(&headers))),
         None => reply::json(&json!({})),
     }

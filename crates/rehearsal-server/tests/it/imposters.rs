@@ -195,3 +195,30 @@ async fn shutdown_closes_imposter_ports() {
         .await
         .is_err());
 }
+
+/// Regression: `PUT /imposters` (what `mb replay` sends) onto the port of a running imposter,
+/// and `POST` right after `DELETE`, found the port still held by the aborted listener.
+#[tokio::test]
+async fn an_imposter_port_is_free_as_soon_as_its_imposter_is_deleted() {
+    let server = start_default().await;
+    let api = server.local_addr().port();
+    let port = free_port();
+    let imposter = |body: &str| json!({"protocol": "http", "port": port, "stubs": [{"responses": [{"is": {"body": body}}]}]});
+    for round in 0..20 {
+        let body = json!({"imposters": [imposter(&format!("put {round}"))]}).to_string();
+        let replaced = send(api, "PUT", "/imposters", &[], &body).await;
+        assert_eq!(replaced.status, 200, "round {round}: {}", replaced.body);
+        assert_eq!(
+            send(port, "GET", "/", &[], "").await.body,
+            format!("put {round}")
+        );
+        let deleted = send(api, "DELETE", &format!("/imposters/{port}"), &[], "").await;
+        assert_eq!(deleted.status, 200);
+        create(&server, imposter(&format!("post {round}"))).await;
+        assert_eq!(
+            send(port, "GET", "/", &[], "").await.body,
+            format!("post {round}")
+        );
+    }
+    server.shutdown().await;
+}
