@@ -2,10 +2,12 @@
 //!
 //! Thin glue: parse (`args`), resolve with the rcfile (`config`), run a command (`commands`).
 //! Exit codes: 0 success; 1 the command failed (message on stderr); 2 invalid command line.
+//! The `contract` commands differ: 1 is a finding and 2 any error (`commands/contract.rs`).
 
 mod args;
 mod commands;
 mod config;
+mod contract_args;
 mod env_args;
 mod logging;
 mod pidfile;
@@ -20,6 +22,9 @@ fn main() -> ExitCode {
     let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
     if env_args::is_env_command(&argv) {
         return run_env(argv);
+    }
+    if contract_args::is_contract_command(&argv) {
+        return run_contract(argv);
     }
     let cli = match args::parse(argv) {
         Ok(cli) => cli,
@@ -52,6 +57,25 @@ fn run_env(argv: Vec<std::ffi::OsString>) -> ExitCode {
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::from(1)
+        }
+    }
+}
+
+/// `contract imposter` and `contract check-stubs`. Their errors (a wrong command line, a
+/// file that cannot be used) exit 2, because 1 means "stubs break the document".
+fn run_contract(argv: Vec<std::ffi::OsString>) -> ExitCode {
+    let cli = match contract_args::parse(argv) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
+        }
+    };
+    match commands::contract::run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
         }
     }
 }

@@ -20,6 +20,8 @@ mod check;
 mod contract;
 mod dialect;
 mod document;
+mod generate;
+mod imposter;
 mod media;
 mod message;
 mod operations;
@@ -34,6 +36,8 @@ mod yaml;
 
 pub use contract::{Contract, Route};
 pub use document::{Document, DocumentError, Target};
+pub use generate::{generate, Direction};
+pub use imposter::{base_path, imposter, GeneratedImposter, ImposterOptions};
 pub use message::{Request, Response};
 pub use operations::Operation;
 pub use options::{FormatCheck, Options};
