@@ -158,11 +158,33 @@ impl Contract {
         }
     }
 
+    /// Everything wrong with `request` as a call of `endpoint`, whose path parameters the
+    /// caller filled in itself (a client calling by `operationId`): no routing, so a prefix
+    /// before the document's paths or a literal path that shadows the template changes
+    /// nothing.
+    pub fn check_request_of(
+        &self,
+        endpoint: &Endpoint,
+        path_parameters: Vec<(String, String)>,
+        request: &Request,
+    ) -> Vec<Violation> {
+        match self.context(endpoint) {
+            Some(context) => check::check_request(&context, path_parameters, request),
+            None => vec![self.unknown_endpoint(endpoint)],
+        }
+    }
+
     /// Everything wrong with `response` as the answer to `request`. A request that routes
     /// nowhere gives the route violation alone.
     pub fn check_response(&self, request: &Request, response: &Response) -> Vec<Violation> {
         match self.route(&request.method, &request.target) {
-            Ok(route) => self.check_response_of(&route.endpoint, response),
+            Ok(route) => match self.context(&route.endpoint) {
+                Some(context) => {
+                    let head = request.method.eq_ignore_ascii_case("HEAD");
+                    check::check_response(&context, response, head)
+                }
+                None => vec![self.unknown_endpoint(&route.endpoint)],
+            },
             Err(violation) => vec![violation],
         }
     }
@@ -171,17 +193,21 @@ impl Contract {
     /// [`endpoints`](Self::endpoints)), when there is no request to route, as for a stub.
     pub fn check_response_of(&self, endpoint: &Endpoint, response: &Response) -> Vec<Violation> {
         match self.context(endpoint) {
-            Some(context) => check::check_response(&context, response),
-            None => vec![Violation {
-                operation: Some(endpoint.clone()),
-                location: Location::Route,
-                name: None,
-                instance_pointer: String::new(),
-                schema_pointer: None,
-                expected: "an operation of the document".to_owned(),
-                found: endpoint.to_string(),
-                message: format!("{endpoint} is not an operation of this document"),
-            }],
+            Some(context) => check::check_response(&context, response, endpoint.method == "HEAD"),
+            None => vec![self.unknown_endpoint(endpoint)],
+        }
+    }
+
+    fn unknown_endpoint(&self, endpoint: &Endpoint) -> Violation {
+        Violation {
+            operation: Some(endpoint.clone()),
+            location: Location::Route,
+            name: None,
+            instance_pointer: String::new(),
+            schema_pointer: None,
+            expected: "an operation of the document".to_owned(),
+            found: endpoint.to_string(),
+            message: format!("{endpoint} is not an operation of this document"),
         }
     }
 

@@ -115,6 +115,7 @@ pub(crate) fn rewrite(
         };
         rules.apply(schema, file, at, &mut rewritten);
     }
+    files.values_mut().for_each(encode_references);
     rewritten.files = files;
     rewritten
 }
@@ -368,8 +369,10 @@ impl Rules<'_> {
         }
     }
 
-    /// In requests, `readOnly` properties are not required and must not be sent; in
-    /// responses, the same for `writeOnly` ones.
+    /// In requests, `readOnly` properties must not be sent; in responses, `writeOnly` ones.
+    /// The property's schema becomes `not: {}` (draft 4 has no `false` schema) and keeps the
+    /// marker, so that `Schemas` can tell a `required` failure about such a property, which
+    /// is no failure, wherever the `required` is (beside it, or around an `allOf`).
     fn hide_one_way_properties(
         &self,
         object: &mut Map<String, Value>,
@@ -377,47 +380,79 @@ impl Rules<'_> {
         at: &str,
         out: &mut Rewritten,
     ) {
-        let keyword = match self.view {
-            View::Request => "readOnly",
-            View::Response => "writeOnly",
-        };
+        let keyword = one_way_keyword(self.view);
         let Some(Value::Object(properties)) = object.get_mut("properties") else {
             return;
         };
-        let mut hidden = Vec::new();
         for (name, property) in properties.iter_mut() {
             let property_at = format!("{at}/properties/{}", pointer::escape(name));
+            // `{$ref: ..., readOnly: true}` (OpenAPI 3.1) or the referenced schema's own.
             let followed = self
                 .document
                 .follow(file, property_at.clone(), property)
-                .map(|target| target.value.clone())
-                .unwrap_or_else(|_| property.clone());
-            if followed.get(keyword) != Some(&Value::Bool(true)) {
+                .map(|target| target.value.get(keyword) == Some(&Value::Bool(true)))
+                .unwrap_or(false);
+            if property.get(keyword) != Some(&Value::Bool(true)) && !followed {
                 continue;
             }
-            // Draft 4 has no `false` schema; `not: {}` is its spelling.
-            *property = json!({ "not": {} });
-            let direction = match self.view {
-                View::Request => "a request: it is readOnly, for responses only",
-                View::Response => "a response: it is writeOnly, for requests only",
+            *property = json!({ "not": {}, keyword: true });
+            let message = match self.view {
+                View::Request => format!("`{name}` is readOnly and must not be sent in a request"),
+                View::Response => {
+                    format!("`{name}` is writeOnly and must not be sent in a response")
+                }
             };
             out.added.insert(
                 (file.to_owned(), format!("{property_at}/not")),
                 Added {
                     pointer: property_at,
-                    expected: format!("no property `{name}` in {direction}"),
+                    expected: message,
                 },
             );
-            hidden.push(name.clone());
         }
-        if let Some(Value::Array(required)) = object.get_mut("required") {
-            required.retain(|name| !hidden.iter().any(|h| Some(h.as_str()) == name.as_str()));
-            if required.is_empty() {
-                // Draft 4 wants at least one name in `required`.
-                object.remove("required");
+    }
+}
+
+/// The keyword that hides a property in `view`.
+pub(crate) fn one_way_keyword(view: View) -> &'static str {
+    match view {
+        View::Request => "readOnly",
+        View::Response => "writeOnly",
+    }
+}
+
+/// Every `$ref` made a valid URI reference: a file name with a space or a non-ASCII letter
+/// is fine on disk and in YAML, but the validator reads references as URIs.
+pub(crate) fn encode_references(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map.iter_mut() {
+                match child {
+                    Value::String(reference) if key == "$ref" => {
+                        *reference = encode_reference(reference);
+                    }
+                    _ => encode_references(child),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(encode_references),
+        _ => {}
+    }
+}
+
+fn encode_reference(reference: &str) -> String {
+    let mut out = String::with_capacity(reference.len());
+    for character in reference.chars() {
+        if character.is_ascii_graphic() && !"\"<>\\^`{|}".contains(character) {
+            out.push(character);
+        } else {
+            let mut buffer = [0; 4];
+            for byte in character.encode_utf8(&mut buffer).bytes() {
+                out.push_str(&format!("%{byte:02X}"));
             }
         }
     }
+    out
 }
 
 fn is_nullable(object: &Map<String, Value>, version: Version) -> bool {

@@ -77,12 +77,54 @@ pub(crate) fn decode(declared: &str, actual: &str, bytes: &[u8]) -> Result<Body,
         let text = String::from_utf8_lossy(bytes);
         return Ok(Body::Form(parameters::parse_query(&text)));
     }
+    if media == "multipart/form-data" {
+        return Ok(Body::Form(multipart_fields(actual, bytes)));
+    }
     if media.starts_with("text/") {
         return String::from_utf8(bytes.to_vec())
             .map(Body::Text)
             .map_err(|_| "the body is not UTF-8 text".to_owned());
     }
     Ok(Body::Opaque)
+}
+
+/// The fields of a `multipart/form-data` body, by name: text as it is, files as their
+/// content read as text (a schema says `format: binary` for them, which any string meets).
+/// A body that does not parse gives the fields found before the fault.
+pub(crate) fn multipart_fields(content_type: &str, bytes: &[u8]) -> Vec<(String, String)> {
+    let Some(boundary) = content_type.split(';').find_map(|parameter| {
+        let (key, value) = parameter.split_once('=')?;
+        (key.trim().eq_ignore_ascii_case("boundary")).then(|| value.trim().trim_matches('"'))
+    }) else {
+        return Vec::new();
+    };
+    let body = String::from_utf8_lossy(bytes);
+    let delimiter = format!("--{boundary}");
+    let mut fields = Vec::new();
+    for part in body.split(delimiter.as_str()).skip(1) {
+        if part.starts_with("--") {
+            break;
+        }
+        let part = part.strip_prefix("\r\n").unwrap_or(part);
+        let Some((head, content)) = part.split_once("\r\n\r\n") else {
+            continue;
+        };
+        let name = head.lines().find_map(|line| {
+            let (header, value) = line.split_once(':')?;
+            if !header.trim().eq_ignore_ascii_case("content-disposition") {
+                return None;
+            }
+            value.split(';').find_map(|parameter| {
+                let (key, value) = parameter.split_once('=')?;
+                (key.trim() == "name").then(|| value.trim().trim_matches('"').to_owned())
+            })
+        });
+        if let Some(name) = name {
+            let content = content.strip_suffix("\r\n").unwrap_or(content);
+            fields.push((name, content.to_owned()));
+        }
+    }
+    fields
 }
 
 #[cfg(test)]
@@ -122,6 +164,20 @@ mod tests {
             ]))
         );
         assert!(decode("application/json", "", b"{").is_err());
+        let multipart = "--XY\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nhi\r\n\
+            --XY\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n\
+            Content-Type: text/plain\r\n\r\nline\r\n--XY--\r\n";
+        assert_eq!(
+            decode(
+                "multipart/form-data",
+                "multipart/form-data; boundary=XY",
+                multipart.as_bytes()
+            ),
+            Ok(Body::Form(vec![
+                ("note".into(), "hi".into()),
+                ("file".into(), "line".into())
+            ]))
+        );
         assert_eq!(decode("image/png", "", b"\x89PNG"), Ok(Body::Opaque));
     }
 }

@@ -95,7 +95,15 @@ pub(crate) fn header_value<'h>(headers: &'h [(String, String)], name: &str) -> O
 
 /// The path and the query of a request target; a fragment is dropped.
 fn split_target(target: &str) -> (&str, &str) {
-    let without_origin = match target.find("://") {
+    // Only a target that starts with a scheme is an absolute URL: a query may hold `://`.
+    let scheme_end = target.find("://").filter(|&end| {
+        let scheme = &target[..end];
+        scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    });
+    let without_origin = match scheme_end {
         Some(scheme_end) => {
             let rest = &target[scheme_end + 3..];
             rest.find(['/', '?']).map_or("/", |start| &rest[start..])
@@ -106,5 +114,29 @@ fn split_target(target: &str) -> (&str, &str) {
     match without_fragment.split_once('?') {
         Some((path, query)) => (path, query),
         None => (without_fragment, ""),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets_split_into_path_and_query() {
+        let split = |target: &str| {
+            let request = Request::new("GET", target);
+            (request.path().to_owned(), request.query().to_owned())
+        };
+        let both = |path: &str, query: &str| (path.to_owned(), query.to_owned());
+        assert_eq!(split("/a/b?x=1#top"), both("/a/b", "x=1"));
+        assert_eq!(
+            split("http://host:8080/v1/pets?limit=1"),
+            both("/v1/pets", "limit=1")
+        );
+        assert_eq!(split("https://host"), both("/", ""));
+        assert_eq!(
+            split("/search?next=http://x.com/y"),
+            both("/search", "next=http://x.com/y")
+        );
     }
 }

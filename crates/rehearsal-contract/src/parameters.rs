@@ -121,7 +121,10 @@ pub(crate) fn extract(
 ) -> Option<Value> {
     let texts = raw_values(name, location, style, shape, sources)?;
     Some(match shape {
-        Shape::Scalar(types) => coerce(texts.first().map_or("", String::as_str), *types),
+        Shape::Scalar(types) => {
+            let text = texts.first().map_or("", String::as_str);
+            coerce(scalar_text(text, name, location, style), *types)
+        }
         Shape::Array(item) => Value::Array(
             split_array(&texts, style)
                 .iter()
@@ -130,6 +133,22 @@ pub(crate) fn extract(
         ),
         Shape::Object(properties) => Value::Object(object_from(&texts, style, name, properties)),
     })
+}
+
+/// A scalar path parameter without its `label` (`.5`) or `matrix` (`;id=5`) prefix.
+fn scalar_text<'t>(text: &'t str, name: &str, location: In, style: Style) -> &'t str {
+    if location != In::Path {
+        return text;
+    }
+    match style.kind {
+        Kind::Label => text.strip_prefix('.').unwrap_or(text),
+        Kind::Matrix => text
+            .strip_prefix(';')
+            .and_then(|rest| rest.strip_prefix(name))
+            .and_then(|rest| rest.strip_prefix('='))
+            .unwrap_or(text),
+        _ => text,
+    }
 }
 
 /// The texts a request holds for a parameter, before splitting.
@@ -293,6 +312,17 @@ pub(crate) fn coerce(text: &str, types: Types) -> Value {
         }
         if let Ok(integer) = text.parse::<u64>() {
             return Value::from(integer);
+        }
+        // Beyond 64 bits: a number still, so that the schema reports its bounds, not its type.
+        let digits = text.strip_prefix('-').unwrap_or(text);
+        if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+            if let Some(number) = text
+                .parse::<f64>()
+                .ok()
+                .and_then(serde_json::Number::from_f64)
+            {
+                return Value::Number(number);
+            }
         }
     }
     if types.number {

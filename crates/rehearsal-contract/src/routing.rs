@@ -88,7 +88,14 @@ impl Router {
                 let found = template
                     .operations
                     .iter()
-                    .find(|(m, _)| m.eq_ignore_ascii_case(method));
+                    .find(|(m, _)| m.eq_ignore_ascii_case(method))
+                    .or_else(|| {
+                        // HEAD is GET without the body (RFC 9110 9.3.2), unless the document
+                        // has a HEAD operation of its own.
+                        let head = method.eq_ignore_ascii_case("HEAD");
+                        let get = template.operations.iter().find(|(m, _)| m == "GET");
+                        get.filter(|_| head)
+                    });
                 match found {
                     Some((_, index)) => {
                         let parameters = template
@@ -150,6 +157,17 @@ impl Template {
     }
 }
 
+/// The base path a server of the document would serve at: the first server's path
+/// (OpenAPI 3) or `basePath` (Swagger 2.0); empty for the root. Mocks made from the document
+/// serve there.
+#[allow(dead_code)] // Until the imposter generator takes its base path from here.
+pub(crate) fn document_base(document: &Value, version: Version) -> String {
+    document_bases(document, version)
+        .into_iter()
+        .next()
+        .unwrap_or_default()
+}
+
 /// The path prefixes of the document's servers (OpenAPI 3, variables at their defaults) or
 /// its `basePath` (Swagger 2.0).
 fn document_bases(document: &Value, version: Version) -> Vec<String> {
@@ -192,13 +210,16 @@ fn with_defaults(url: &str, variables: Option<&Value>) -> String {
 }
 
 /// The path of a server URL: `https://host/v1` -> `/v1`; `/v1` stays.
+/// `//host/v1` (scheme-relative) -> `/v1` too.
 fn url_path(url: &str) -> String {
-    match url.find("://") {
-        Some(scheme_end) => {
-            let rest = &url[scheme_end + 3..];
-            rest.find('/')
-                .map_or(String::new(), |i| rest[i..].to_owned())
-        }
+    let after_scheme = match url.find("://") {
+        Some(scheme_end) => Some(&url[scheme_end + 3..]),
+        None => url.strip_prefix("//"),
+    };
+    match after_scheme {
+        Some(rest) => rest
+            .find('/')
+            .map_or(String::new(), |i| rest[i..].to_owned()),
         None => url.to_owned(),
     }
 }

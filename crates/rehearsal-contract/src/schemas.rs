@@ -259,6 +259,16 @@ impl Schemas {
                 break;
             }
         }
+        if let ValidationErrorKind::Required {
+            property: Value::String(property),
+        } = error.kind()
+        {
+            if self.is_one_way(view, &keyword_file, parent(&keyword_at), property, 4) {
+                // A readOnly property is not required in a request, nor a writeOnly one in a
+                // response.
+                return;
+            }
+        }
         if self.discriminated(
             error,
             view,
@@ -317,6 +327,42 @@ impl Schemas {
             found: compact(error.instance(), FOUND_LIMIT),
             message,
         });
+    }
+
+    /// Whether the schema at `at` declares `property` readOnly (requests) or writeOnly
+    /// (responses), in its own `properties` or in those of its `allOf` parts.
+    fn is_one_way(&self, view: View, file: &Path, at: &str, property: &str, depth: usize) -> bool {
+        let files = &self.view(view).rewritten.files;
+        let Some(schema) = files
+            .get(file)
+            .and_then(|content| pointer::get(content, at))
+        else {
+            return false;
+        };
+        let keyword = dialect::one_way_keyword(view);
+        if schema
+            .get("properties")
+            .and_then(|properties| properties.get(property))
+            .and_then(|p| p.get(keyword))
+            == Some(&Value::Bool(true))
+        {
+            return true;
+        }
+        if depth == 0 {
+            return false;
+        }
+        let mut parts: Vec<(PathBuf, String)> = Vec::new();
+        if let Some(Value::Array(all_of)) = schema.get("allOf") {
+            for index in 0..all_of.len() {
+                parts.push((file.to_owned(), format!("{at}/allOf/{index}")));
+            }
+        }
+        if let Some(Value::String(reference)) = schema.get("$ref") {
+            parts.extend(resolve_reference(file, reference));
+        }
+        parts.iter().any(|(part_file, part_at)| {
+            self.is_one_way(view, part_file, part_at, property, depth - 1)
+        })
     }
 
     /// A failing `oneOf`/`anyOf` whose schema has a `discriminator`: the branch the
@@ -410,6 +456,18 @@ impl Schemas {
         let shown = file.strip_prefix(&self.folder).unwrap_or(file);
         format!("{}#{at}", shown.display())
     }
+}
+
+/// The file and pointer a (percent-encoded) `$ref` written in `from` names.
+fn resolve_reference(from: &Path, reference: &str) -> Option<(PathBuf, String)> {
+    let (file_part, fragment) = reference.split_once('#').unwrap_or((reference, ""));
+    let file = if file_part.is_empty() {
+        from.to_owned()
+    } else {
+        let joined = from.parent()?.join(pointer::percent_decode(file_part));
+        joined.canonicalize().unwrap_or(joined)
+    };
+    Some((file, pointer::percent_decode(fragment)))
 }
 
 /// `/a/b/c` -> `/a/b`.

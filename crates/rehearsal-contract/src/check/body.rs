@@ -169,7 +169,11 @@ pub(crate) fn check_content(
             return;
         }
         Ok(Body::Json(value)) => value,
-        Ok(Body::Text(text)) => Value::String(text),
+        // `text/plain` bodies may hold a number or a boolean the schema asks for.
+        Ok(Body::Text(text)) => match schema.as_ref().map(|schema| shape_of(context, schema)) {
+            Some(Shape::Scalar(types)) => parameters::coerce(&text, types),
+            _ => Value::String(text),
+        },
         Ok(Body::Form(pairs)) => match &schema {
             Some(schema) => form_object(pairs, &shape_of(context, schema)),
             None => return,

@@ -23,10 +23,12 @@ pub(crate) fn check_request(
 ) -> Vec<Violation> {
     let mut out = Vec::new();
     let content_type = request.header_value("content-type").unwrap_or_default();
-    let form = if media::essence(content_type) == "application/x-www-form-urlencoded" {
-        parameters::parse_query(&String::from_utf8_lossy(&request.body))
-    } else {
-        Vec::new()
+    let form = match media::essence(content_type).as_str() {
+        "application/x-www-form-urlencoded" => {
+            parameters::parse_query(&String::from_utf8_lossy(&request.body))
+        }
+        "multipart/form-data" => media::multipart_fields(content_type, &request.body),
+        _ => Vec::new(),
     };
     let sources = Sources {
         path: path_parameters,

@@ -42,6 +42,20 @@ fn path_styles_follow_the_specification_table() {
     check(In::Path, json!({}), integers(), &path("5"), Some(json!(5)));
     check(
         In::Path,
+        json!({"style": "label"}),
+        integers(),
+        &path(".5"),
+        Some(json!(5)),
+    );
+    check(
+        In::Path,
+        json!({"style": "matrix"}),
+        integers(),
+        &path(";id=5"),
+        Some(json!(5)),
+    );
+    check(
+        In::Path,
         json!({}),
         array.clone(),
         &path("3,4,5"),

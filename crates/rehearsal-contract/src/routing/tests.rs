@@ -67,4 +67,5 @@ fn a_path_with_other_methods_says_which() {
         r#"method: /pets ["GET", "POST"]"#,
     );
     check(&router, "POST", "/pets", "1 []");
+    check(&router, "HEAD", "/pets", "0 []");
 }

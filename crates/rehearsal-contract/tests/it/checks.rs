@@ -501,8 +501,8 @@ fn read_only_and_write_only_properties_apply_in_their_direction() {
         create(r#"{"id": 1, "name": "ann", "password": "s3cret"}"#),
         Some(created(r#"{"id": 1, "name": "ann", "password": "s3cret"}"#)),
         &[
-            "request body at /id | no property `id` in a request: it is readOnly, for responses only | 1 | features.yaml#/components/schemas/Account/properties/id",
-            "response body at /password | no property `password` in a response: it is writeOnly, for requests only | \"s3cret\" | features.yaml#/components/schemas/Account/properties/password",
+            "request body at /id | `id` is readOnly and must not be sent in a request | 1 | features.yaml#/components/schemas/Account/properties/id",
+            "response body at /password | `password` is writeOnly and must not be sent in a response | \"s3cret\" | features.yaml#/components/schemas/Account/properties/password",
         ],
     );
 }
@@ -569,6 +569,200 @@ fn a_discriminator_picks_the_branch_to_report() {
             r#"response body at /0/barks | type: "boolean" | "loudly" | features.yaml#/components/schemas/Dog/properties/barks/type"#,
             r#"response body at /1 | a `kind` that names one of the 2 schemas | {"kind":"bird"} | features.yaml#/components/schemas/Pet/discriminator"#,
             r#"response body at /2 | a string property `kind`, the discriminator | {"lives":1} | features.yaml#/components/schemas/Pet/discriminator"#,
+        ],
+    );
+}
+
+/// Writes `files` (name, content) into a temporary folder and loads the first.
+fn written(files: &[(&str, &str)]) -> (tempfile::TempDir, Contract) {
+    let folder = tempfile::tempdir().expect("a temporary folder");
+    for (name, content) in files {
+        let path = folder.path().join(name);
+        std::fs::create_dir_all(path.parent().expect("a parent")).expect("made");
+        std::fs::write(path, content).expect("written");
+    }
+    let contract = Contract::load(folder.path().join(files[0].0)).expect("the document loads");
+    (folder, contract)
+}
+
+/// Regressions from review: each of these was a false violation or a missed one.
+#[test]
+fn regressions_read_only_beside_a_ref_or_under_all_of() {
+    let (_folder, contract) = written(&[(
+        "api.yaml",
+        r##"
+openapi: 3.1.0
+info: {title: t, version: "1"}
+paths:
+  /things:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: "#/components/schemas/Composed"}
+      responses:
+        "204": {description: none}
+components:
+  schemas:
+    Id: {type: integer}
+    Thing:
+      type: object
+      required: [id, name]
+      properties:
+        id: {$ref: "#/components/schemas/Id", readOnly: true}
+        name: {type: string}
+    Composed:
+      required: [id, name, thing]
+      allOf:
+        - properties: {id: {type: integer, readOnly: true}}
+        - $ref: "#/components/schemas/Named"
+      properties:
+        thing: {$ref: "#/components/schemas/Thing"}
+    Named:
+      properties: {name: {type: string}}
+"##,
+    )]);
+    let post = |body: &str| {
+        Request::new("POST", "/things")
+            .header("Content-Type", "application/json")
+            .body(body.to_owned())
+    };
+    check(
+        &contract,
+        post(r#"{"name": "a", "thing": {"name": "b"}}"#),
+        None,
+        &[],
+    );
+    check(
+        &contract,
+        post(r#"{"name": "a", "thing": {"name": "b", "id": 1}}"#),
+        None,
+        &["request body at /thing/id | `id` is readOnly and must not be sent in a request | 1 | api.yaml#/components/schemas/Thing/properties/id"],
+    );
+}
+
+#[test]
+fn regressions_head_label_matrix_text_numbers_and_urls_in_queries() {
+    let (_folder, contract) = written(&[(
+        "api.yaml",
+        r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /search:
+    get:
+      parameters:
+        - {name: next, in: query, schema: {type: string, format: uri}}
+      responses:
+        "200":
+          description: a count
+          content:
+            text/plain:
+              schema: {type: integer, maximum: 100}
+  /label/{id}:
+    get:
+      parameters:
+        - {name: id, in: path, required: true, style: label, schema: {type: integer}}
+      responses:
+        "204": {description: none}
+  /matrix/{id}:
+    get:
+      parameters:
+        - {name: id, in: path, required: true, style: matrix, schema: {type: integer}}
+      responses:
+        "204": {description: none}
+"##,
+    )]);
+    let count = |text: &str| {
+        Response::new(200)
+            .header("Content-Type", "text/plain")
+            .body(text.to_owned())
+    };
+    let search = Request::new("GET", "/search?next=http://example.com/page/2");
+    check(&contract, search.clone(), Some(count("42")), &[]);
+    check(
+        &contract,
+        search,
+        Some(count("420")),
+        &["response body | maximum: 100 | 420 | api.yaml#/paths/~1search/get/responses/200/content/text~1plain/schema/maximum"],
+    );
+    // A HEAD request is a GET without the body.
+    check(
+        &contract,
+        Request::new("HEAD", "/search"),
+        Some(Response::new(200)),
+        &[],
+    );
+    check(
+        &contract,
+        Request::new("GET", "/label/.5"),
+        Some(Response::new(204)),
+        &[],
+    );
+    check(
+        &contract,
+        Request::new("GET", "/matrix/;id=5"),
+        Some(Response::new(204)),
+        &[],
+    );
+}
+
+#[test]
+fn regressions_references_to_files_with_spaces_and_swagger_multipart_forms() {
+    let (_folder, contract) = written(&[
+        (
+            "api.yaml",
+            r##"
+swagger: "2.0"
+info: {title: t, version: "1"}
+paths:
+  /pets:
+    get:
+      produces: [application/json]
+      responses:
+        "200":
+          description: pets
+          schema: {$ref: "common schemas/Pet.yaml"}
+  /uploads:
+    post:
+      consumes: [multipart/form-data]
+      parameters:
+        - {name: file, in: formData, type: file, required: true}
+        - {name: note, in: formData, type: string, required: true, maxLength: 5}
+      responses:
+        "204": {description: stored}
+"##,
+        ),
+        (
+            "common schemas/Pet.yaml",
+            "type: object\nrequired: [name]\nproperties: {name: {type: string}}\n",
+        ),
+    ]);
+    check(
+        &contract,
+        Request::new("GET", "/pets"),
+        Some(json(200, r#"{"name": 7}"#)),
+        &[
+            r#"response body at /name | type: "string" | 7 | common schemas/Pet.yaml#/properties/name/type"#,
+        ],
+    );
+    let upload = |note: &str| {
+        let body = format!(
+            "--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.png\"\r\n\
+             Content-Type: image/png\r\n\r\nPNG\r\n--B\r\nContent-Disposition: form-data; \
+             name=\"note\"\r\n\r\n{note}\r\n--B--\r\n"
+        );
+        Request::new("POST", "/uploads")
+            .header("Content-Type", "multipart/form-data; boundary=B")
+            .body(body)
+    };
+    check(&contract, upload("hi"), Some(Response::new(204)), &[]);
+    check(
+        &contract,
+        upload("too long"),
+        None,
+        &[
+            r#"form parameter `note` | maxLength: 5 | "too long" | api.yaml#/paths/~1uploads/post/parameters/1/maxLength"#,
         ],
     );
 }
