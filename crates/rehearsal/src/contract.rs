@@ -12,9 +12,16 @@
 //!   in process, with no socket: `async`, for `#[tokio::test]`. [`ContractLayer`] wraps an
 //!   app once.
 //!
-//! Both call an operation by its `operationId`, and both give a [`Reply`] (typed access with
+//! Both call an operation by its `operationId` ([`Call`]: `.path`, `.query`, `.header`,
+//! `.json`, `.form`, `.body`), and both give a [`Reply`] (typed access with
 //! [`Reply::json`], the raw response with [`Reply::response`]) or an [`Error`] that lists
 //! every [`Violation`] and keeps the response that broke the contract.
+//!
+//! A call is checked as the operation it names, with the path parameters it filled in: it
+//! is not routed again by its path, so `/pets/mine` called as `getPet` is checked as
+//! `getPet` even where the document has a `/pets/mine` of its own, and the path the
+//! service is mounted at (the client's base URL, [`ContractService::path_prefix`],
+//! [`ContractLayer::path_prefix`]) may be the document's base path or any other.
 //!
 //! ## Over HTTP
 //!
@@ -91,6 +98,8 @@
 //!
 //! `ContractService` is also a `tower::Service` for any `http::Request`:
 //! `petstore.oneshot(request).await` answers with the whole response, or the violations.
+//! Such a request names no operation: it is checked as the one its path routes to, once
+//! the path prefix is taken off (the document's own base path, or none, may remain).
 
 mod call;
 mod checks;

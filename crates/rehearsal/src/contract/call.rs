@@ -1,10 +1,12 @@
 //! `Call`: a request to one operation of the contract, named by its `operationId`: the path
 //! template filled in, then query, headers and body. The client sends it over HTTP and the
-//! in-process service hands it to a `tower::Service`; building it is the same for both.
+//! in-process service hands it to a `tower::Service`; building it is the same for both, and
+//! so is checking it: as a call of the operation it names, with the path parameters it
+//! filled in, never routed again by its path.
 
 use std::fmt::{self, Write as _};
 
-use rehearsal_contract::{Endpoint, Request};
+use rehearsal_contract::{Endpoint, Request, Route};
 use serde::Serialize;
 
 use super::checks::Checks;
@@ -33,6 +35,8 @@ pub struct Call<'a, T> {
 /// A call ready to send: the request as the contract sees it.
 pub(crate) struct Prepared {
     pub(crate) checks: Checks,
+    /// The operation the call named, and the path parameters as filled in.
+    pub(crate) route: Route,
     /// Its target is the path prefix, the filled template and the query.
     pub(crate) request: Request,
 }
@@ -98,6 +102,25 @@ impl<'a, T> Call<'a, T> {
         }
     }
 
+    /// `fields` as a form, `name=value&...` percent-encoded, with
+    /// `content-type: application/x-www-form-urlencoded`. A name may repeat, for an array.
+    pub fn form<N, V>(self, fields: &[(N, V)]) -> Self
+    where
+        N: AsRef<str>,
+        V: fmt::Display,
+    {
+        let mut body = String::new();
+        for (index, (name, value)) in fields.iter().enumerate() {
+            if index > 0 {
+                body.push('&');
+            }
+            body.push_str(&percent_encode(name.as_ref()));
+            body.push('=');
+            body.push_str(&percent_encode(&value.to_string()));
+        }
+        self.body(body, "application/x-www-form-urlencoded")
+    }
+
     /// A body of any kind, with its content type (which replaces one set before).
     pub fn body(mut self, body: impl Into<Vec<u8>>, content_type: &str) -> Self {
         self.headers
@@ -134,7 +157,8 @@ impl<'a, T> Call<'a, T> {
         if let Some(error) = self.error {
             return Err(error);
         }
-        let mut target = format!("{prefix}{}", fill(&endpoint, &self.path)?);
+        let (path, path_parameters) = fill(&endpoint, &self.path)?;
+        let mut target = format!("{prefix}{path}");
         for (index, (name, value)) in self.query.iter().enumerate() {
             target.push(if index == 0 { '?' } else { '&' });
             target.push_str(&percent_encode(name));
@@ -144,10 +168,14 @@ impl<'a, T> Call<'a, T> {
         Ok(Prepared {
             checks: self.checks,
             request: Request {
-                method: endpoint.method,
+                method: endpoint.method.clone(),
                 target,
                 headers: self.headers,
                 body: self.body,
+            },
+            route: Route {
+                endpoint,
+                path_parameters,
             },
         })
     }
@@ -164,9 +192,13 @@ impl<'a, T> Call<'a, T> {
     }
 }
 
-/// The endpoint's path template with each `{name}` replaced by its value, percent-encoded.
-/// A value given twice counts the last time.
-pub(crate) fn fill(endpoint: &Endpoint, values: &[(String, String)]) -> Result<String, Error> {
+/// The endpoint's path template with each `{name}` replaced by its value, percent-encoded,
+/// and the path parameters as the contract checks them: each name with its value as given
+/// (not encoded), in template order. A value given twice counts the last time.
+pub(crate) fn fill(
+    endpoint: &Endpoint,
+    values: &[(String, String)],
+) -> Result<(String, Vec<(String, String)>), Error> {
     let names = template_names(&endpoint.path);
     // A name the template lacks is checked first: `id` for `petId` is a typo, and saying so
     // helps more than saying that `petId` has no value.
@@ -182,6 +214,7 @@ pub(crate) fn fill(endpoint: &Endpoint, values: &[(String, String)]) -> Result<S
         )));
     }
     let mut path = endpoint.path.clone();
+    let mut parameters = Vec::with_capacity(names.len());
     for name in names {
         let Some((_, value)) = values.iter().rev().find(|(n, _)| n == name) else {
             return Err(Error::call(format!(
@@ -190,8 +223,9 @@ pub(crate) fn fill(endpoint: &Endpoint, values: &[(String, String)]) -> Result<S
             )));
         };
         path = path.replacen(&format!("{{{name}}}"), &percent_encode(value), 1);
+        parameters.push((name.to_owned(), value.clone()));
     }
-    Ok(path)
+    Ok((path, parameters))
 }
 
 /// The `{name}`s of a path template, in order.

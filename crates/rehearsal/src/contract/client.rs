@@ -17,7 +17,9 @@ use super::reply::Reply;
 /// `operationId`; see the [module documentation](super) for a whole test.
 ///
 /// The base URL is where the document's paths are served: `http://127.0.0.1:8080` for a
-/// service at the root, `http://127.0.0.1:8080/v1` for one under the document's base path.
+/// service at the root, `http://127.0.0.1:8080/v1` for one under the document's base path,
+/// `http://127.0.0.1:8080/api` for one mounted elsewhere: a call names its operation, so
+/// the base URL's path need not be one the document declares.
 /// Redirects are not followed, so that the contract sees the status the service answered.
 pub struct ContractClient {
     checks: Checks,
@@ -132,7 +134,10 @@ impl Call<'_, ContractClient> {
         let prepared = self.prepare(&client.prefix)?;
         let url = format!("{}{}", client.origin, prepared.request.target);
         let shown = format!("{} {url}", prepared.request.method);
-        prepared.checks.request(&prepared.request, &shown)?;
+        let operation = Ok(prepared.route);
+        prepared
+            .checks
+            .request(&operation, &prepared.request, &shown)?;
         let request = http_request(&prepared.request, &url)?;
         let response = client
             .exchange(request, &prepared.request.body)
@@ -140,7 +145,9 @@ impl Call<'_, ContractClient> {
                 let hint = format!("{error}\nIs the service running at {}?", client.base_url());
                 Error::send(&shown, hint)
             })?;
-        prepared.checks.response(prepared.request, response, shown)
+        prepared
+            .checks
+            .response(&operation, prepared.request, response, shown)
     }
 }
 

@@ -45,6 +45,11 @@ enum Kind {
 /// Bodies longer than this are cut in reports: the point is to recognise them.
 const PREVIEW_CHARS: usize = 500;
 
+/// A contract with at most this many operations has them all listed when one is unknown;
+/// a larger one has the [`NEAREST_OPERATIONS`] nearest listed, and its count.
+const LISTED_OPERATIONS: usize = 12;
+const NEAREST_OPERATIONS: usize = 5;
+
 impl Error {
     pub(crate) fn load(error: &DocumentError) -> Error {
         Error::new(Kind::Load, format!("cannot load the contract: {error}"))
@@ -64,8 +69,15 @@ impl Error {
         }
         if known.is_empty() {
             report.push_str("\nIt has no operation with an operationId.");
-        } else {
+        } else if known.len() <= LISTED_OPERATIONS {
             let _ = write!(report, "\nIts operations are: {}", known.join(", "));
+        } else {
+            let _ = write!(
+                report,
+                "\nIt has {} operations; the nearest by name: {}",
+                known.len(),
+                nearest(operation_id, known, NEAREST_OPERATIONS).join(", ")
+            );
         }
         Error::new(Kind::UnknownOperation, report)
     }
@@ -148,7 +160,8 @@ impl Error {
     }
 
     /// No operation of the contract has the `operationId` called; the report names the
-    /// closest and lists them all.
+    /// closest, and lists them all (or, in a large contract, the nearest few and how many
+    /// there are).
     pub fn is_unknown_operation(&self) -> bool {
         self.inner.kind == Kind::UnknownOperation
     }
@@ -258,23 +271,47 @@ fn list(report: &mut String, violations: &[Violation]) {
 }
 
 /// The known name nearest to `wanted`, if it is near enough to be the one meant: a typo,
-/// another case, or a part of it.
+/// another case, or a part of it. Nothing is near an empty name.
 pub(crate) fn closest<'k>(wanted: &str, known: &[&'k str]) -> Option<&'k str> {
+    if wanted.is_empty() {
+        return None;
+    }
+    ranked(wanted, known)
+        .into_iter()
+        .find(|(distance, name)| *distance <= 2.max(name.chars().count() / 3))
+        .map(|(_, name)| name)
+}
+
+/// The `count` known names nearest to `wanted`, nearest first.
+pub(crate) fn nearest<'k>(wanted: &str, known: &[&'k str], count: usize) -> Vec<&'k str> {
+    ranked(wanted, known)
+        .into_iter()
+        .take(count)
+        .map(|(_, name)| name)
+        .collect()
+}
+
+/// Every known name with its distance from `wanted`, nearest first. A name that holds
+/// `wanted`, or a part of it, whatever the case, is at 0; among equals the smaller edit
+/// distance comes first, then the order given.
+fn ranked<'k>(wanted: &str, known: &[&'k str]) -> Vec<(usize, &'k str)> {
     let wanted_lower = wanted.to_lowercase();
-    known
+    let mut ranked: Vec<(usize, usize, &str)> = known
         .iter()
         .map(|name| {
             let lower = name.to_lowercase();
-            let distance = if lower.contains(&wanted_lower) || wanted_lower.contains(&lower) {
-                0
-            } else {
-                edit_distance(&wanted_lower, &lower)
-            };
-            (distance, *name)
+            let edits = edit_distance(&wanted_lower, &lower);
+            let part = !lower.is_empty()
+                && !wanted_lower.is_empty()
+                && (lower.contains(&wanted_lower) || wanted_lower.contains(&lower));
+            (if part { 0 } else { edits }, edits, *name)
         })
-        .filter(|(distance, name)| *distance <= 2.max(name.len() / 3))
-        .min_by_key(|(distance, _)| *distance)
-        .map(|(_, name)| name)
+        .collect();
+    ranked.sort_by_key(|(distance, edits, _)| (*distance, *edits));
+    ranked
+        .into_iter()
+        .map(|(distance, _, name)| (distance, name))
+        .collect()
 }
 
 /// Levenshtein distance, over characters.

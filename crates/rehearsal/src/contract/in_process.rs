@@ -13,11 +13,11 @@ use bytes::Bytes;
 use futures_util::future::BoxFuture;
 use http_body::Body;
 use http_body_util::{BodyExt, Full};
-use rehearsal_contract::{Contract, Request, Response};
+use rehearsal_contract::{Contract, Request, Response, Route};
 use tower::{BoxError, Layer, Service, ServiceExt};
 
 use super::call::{header_pairs, http_request, Call};
-use super::checks::Checks;
+use super::checks::{Checks, Operation};
 use super::error::Error;
 use super::reply::Reply;
 
@@ -29,6 +29,10 @@ use super::reply::Reply;
 /// [`ServiceExt::oneshot`]. Its own `call(operation_id)` (not `Service::call`) builds a
 /// call by `operationId`, as [`ContractClient::call`](super::ContractClient::call) does.
 ///
+/// A call by `operationId` is checked as that operation; any other request as the
+/// operation its path routes to, once the [`path_prefix`](ContractService::path_prefix) is
+/// taken off (routing then takes the document's own base path, or none).
+///
 /// A request that breaks the contract never reaches the inner service. A request to a
 /// path the contract does not have (a health check) is a violation too: send those to the
 /// inner service directly.
@@ -36,15 +40,18 @@ use super::reply::Reply;
 pub struct ContractService<S> {
     checks: Checks,
     service: S,
-    /// Put before the document's paths in calls by `operationId`.
+    /// Put before the document's paths in calls by `operationId`, and taken off other
+    /// requests before they are routed.
     prefix: String,
 }
 
 /// A `tower::Layer` that wraps a service in a [`ContractService`], so that an app under
-/// test is wrapped once, in a `ServiceBuilder` or by hand.
+/// test is wrapped once, in a `ServiceBuilder` or by hand. The services it makes have its
+/// checks and its [`path_prefix`](ContractLayer::path_prefix).
 #[derive(Debug, Clone)]
 pub struct ContractLayer {
     checks: Checks,
+    prefix: String,
 }
 
 impl<S> ContractService<S> {
@@ -57,10 +64,11 @@ impl<S> ContractService<S> {
         }
     }
 
-    /// The path the service serves the document's paths under (`/v1`), for calls by
-    /// `operationId`; by default they are at the root.
+    /// The path the service serves the document's paths under (`/v1` as the document's
+    /// `servers` say, or `/api` behind a gateway); by default they are at the root. Calls
+    /// by `operationId` go to it, and other requests are routed without it.
     pub fn path_prefix(mut self, prefix: impl AsRef<str>) -> ContractService<S> {
-        self.prefix = prefix.as_ref().trim_end_matches('/').to_owned();
+        self.prefix = normalise_prefix(prefix.as_ref());
         self
     }
 
@@ -98,7 +106,15 @@ impl ContractLayer {
     pub fn new(contract: impl Into<Arc<Contract>>) -> ContractLayer {
         ContractLayer {
             checks: Checks::new(contract.into()),
+            prefix: String::new(),
         }
+    }
+
+    /// The path the services it makes serve the document's paths under; see
+    /// [`ContractService::path_prefix`].
+    pub fn path_prefix(mut self, prefix: impl AsRef<str>) -> ContractLayer {
+        self.prefix = normalise_prefix(prefix.as_ref());
+        self
     }
 
     /// Lets requests that break the contract through to the service.
@@ -121,7 +137,7 @@ impl<S> Layer<S> for ContractLayer {
         ContractService {
             checks: self.checks.clone(),
             service,
-            prefix: String::new(),
+            prefix: self.prefix.clone(),
         }
     }
 }
@@ -151,8 +167,10 @@ where
     fn call(&mut self, request: http::Request<B>) -> Self::Future {
         let checks = self.checks.clone();
         let service = self.service.clone();
+        let prefix = self.prefix.clone();
         Box::pin(async move {
-            let (response, _) = exchange(checks, service, request).await?;
+            let to = To::Routed { prefix: &prefix };
+            let (response, _) = exchange(checks, to, service, request).await?;
             Ok(response)
         })
     }
@@ -171,20 +189,40 @@ where
     /// answer and checks it (unless switched off), as [`ContractService`] does for any
     /// request.
     pub async fn send(self) -> Result<Reply, Error> {
-        let to = self.to();
-        let mut prepared = self.prepare(&to.prefix)?;
+        let service = self.to();
+        let mut prepared = self.prepare(&service.prefix)?;
         let request = http_request(&prepared.request, &prepared.request.target)?;
         let body = Full::new(Bytes::from(std::mem::take(&mut prepared.request.body)));
         let request = request.map(|()| body);
-        let (_, reply) = exchange(prepared.checks, to.service.clone(), request).await?;
+        let to = To::Named(prepared.route);
+        let (_, reply) = exchange(prepared.checks, to, service.service.clone(), request).await?;
         Ok(reply)
     }
+}
+
+/// `/v1/` -> `/v1`, `api` -> `/api`, `/` -> empty.
+fn normalise_prefix(prefix: &str) -> String {
+    let prefix = prefix.trim_end_matches('/');
+    if prefix.is_empty() || prefix.starts_with('/') {
+        prefix.to_owned()
+    } else {
+        format!("/{prefix}")
+    }
+}
+
+/// Which operation an exchange is for.
+enum To<'p> {
+    /// The one a call named by `operationId`, with the path parameters it filled in.
+    Named(Route),
+    /// The one the request's path routes to, once `prefix` is taken off.
+    Routed { prefix: &'p str },
 }
 
 /// The exchange of one request with the inner service, checked: the response as the
 /// service gave it, and as a [`Reply`].
 async fn exchange<S, B, RB>(
     checks: Checks,
+    to: To<'_>,
     service: S,
     request: http::Request<B>,
 ) -> Result<(http::Response<Bytes>, Reply), Error>
@@ -207,7 +245,11 @@ where
         headers: header_pairs(&parts.headers),
         body: body.to_vec(),
     };
-    checks.request(&checked, &shown)?;
+    let operation: Operation = match to {
+        To::Named(route) => Ok(route),
+        To::Routed { prefix } => checks.route(&checked, prefix),
+    };
+    checks.request(&operation, &checked, &shown)?;
     let response = service
         .oneshot(http::Request::from_parts(parts, Full::new(body)))
         .await
@@ -221,7 +263,7 @@ where
         headers: header_pairs(&parts.headers),
         body: body.to_vec(),
     };
-    let reply = checks.response(checked, received, shown)?;
+    let reply = checks.response(&operation, checked, received, shown)?;
     Ok((http::Response::from_parts(parts, body), reply))
 }
 

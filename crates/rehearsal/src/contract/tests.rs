@@ -5,7 +5,7 @@
 use rehearsal_contract::Endpoint;
 
 use super::call::{fill, percent_encode};
-use super::error::closest;
+use super::error::{closest, nearest};
 
 fn endpoint(path: &str) -> Endpoint {
     Endpoint {
@@ -33,7 +33,13 @@ fn templates_are_filled_with_encoded_values_the_last_one_counting() {
             ("petId", "2"),
         ]),
     );
-    assert_eq!(filled.unwrap(), "/pets/2/photos/a%20b%2Fc.png");
+    let (path, parameters) = filled.unwrap();
+    assert_eq!(path, "/pets/2/photos/a%20b%2Fc.png");
+    // As the contract checks them: as given, not encoded, in template order.
+    assert_eq!(
+        parameters,
+        values(&[("petId", "2"), ("name", "a b/c"), ("ext", "png")])
+    );
 }
 
 #[test]
@@ -71,4 +77,29 @@ fn the_closest_operation_is_a_typo_a_case_or_a_part_away() {
     assert_eq!(closest("listpets", &known), Some("listPets"));
     assert_eq!(closest("creatPets", &known), Some("createPets"));
     assert_eq!(closest("deleteOrder", &known), None);
+}
+
+#[test]
+fn nothing_is_close_to_an_empty_name() {
+    assert_eq!(closest("", &["listPets", "a"]), None);
+    assert_eq!(closest("listPets", &[""]), None);
+}
+
+#[test]
+fn the_nearest_few_come_nearest_first() {
+    let known = [
+        "listPets",
+        "createPets",
+        "showPetById",
+        "listPet",
+        "deleteOrder",
+    ];
+    // `listPet` is a part of `listPetz`; `listPets` an edit away.
+    assert_eq!(
+        nearest("listPetz", &known, 3),
+        ["listPet", "listPets", "createPets"]
+    );
+    // Among names that hold the one wanted, the one with fewer edits first.
+    assert_eq!(nearest("Pet", &known, 2), ["listPet", "listPets"]);
+    assert_eq!(nearest("x", &known, 0), Vec::<&str>::new());
 }

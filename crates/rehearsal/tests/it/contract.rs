@@ -515,6 +515,331 @@ async fn a_layer_wraps_the_app_once() {
     assert_eq!(seen.take(), ["POST /v1/pets", "GET /v1/pets/no-name"]);
 }
 
+/// Pets with a literal path that shadows a template (`/pets/mine` before `/pets/{id}`) and a
+/// form body; its `servers` say `/v1`, and the service under test serves at the root.
+const MINE: &str = r##"
+openapi: "3.0.3"
+info: {title: Mine, version: 1.0.0}
+servers:
+  - url: /v1
+paths:
+  /pets/mine:
+    get:
+      operationId: myPets
+      responses:
+        "200":
+          description: My pets
+          content:
+            application/json:
+              schema:
+                type: array
+                items: {$ref: "#/components/schemas/Pet"}
+  /pets/{id}:
+    get:
+      operationId: getPet
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+        - {name: x-owner, in: header, required: true, schema: {type: string}}
+      responses:
+        "200":
+          description: The pet
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Pet"}
+  /pets:
+    post:
+      operationId: registerPet
+      requestBody:
+        required: true
+        content:
+          application/x-www-form-urlencoded:
+            schema:
+              type: object
+              required: [name]
+              properties:
+                name: {type: string}
+                age: {type: integer}
+      responses:
+        "201":
+          description: Registered
+components:
+  schemas:
+    Pet:
+      type: object
+      required: [id, name]
+      properties:
+        id: {type: integer}
+        name: {type: string}
+"##;
+
+/// The service for [`MINE`]: it has no `myPets` yet, so `/pets/{id}` answers `mine` too;
+/// `POST /pets` records the content type and body it received.
+fn mine_app(seen: Seen) -> Router {
+    let posted = seen.clone();
+    Router::new()
+        .route(
+            "/pets/{id}",
+            get(|| async { Json(json!({"id": 1, "name": "Rex"})) }),
+        )
+        .route(
+            "/pets",
+            axum::routing::post(move |headers: axum::http::HeaderMap, body: Bytes| {
+                let content_type = headers[header::CONTENT_TYPE].to_str().unwrap().to_owned();
+                posted.push(format!("{content_type} {}", String::from_utf8_lossy(&body)));
+                async { StatusCode::CREATED }
+            }),
+        )
+        .layer(tower::util::MapRequestLayer::new(
+            move |request: axum::extract::Request| {
+                seen.push(format!("{} {}", request.method(), request.uri()));
+                request
+            },
+        ))
+}
+
+#[tokio::test]
+async fn a_call_is_checked_as_the_operation_it_names_not_the_one_its_path_routes_to() {
+    let seen = Seen::default();
+    let service = ContractService::new(contract_from(MINE), mine_app(seen.clone()));
+
+    // `/pets/mine` routes to `myPets` (an array), but the call is to `getPet` (one pet).
+    let pet: Pet = service
+        .call("getPet")
+        .path("id", "mine")
+        .header("x-owner", "ann")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .unwrap();
+    assert_eq!(pet.name, "Rex");
+
+    // `getPet`'s own parameters are the ones checked: `myPets` has no `x-owner`.
+    let error = service
+        .call("getPet")
+        .path("id", "mine")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(error.is_request_violation(), "{error}");
+    let violation = &error.violations()[0];
+    assert_eq!(violation.location, Location::HeaderParameter, "{error}");
+    assert_eq!(violation.name.as_deref(), Some("x-owner"), "{error}");
+    assert_eq!(
+        violation
+            .operation
+            .as_ref()
+            .and_then(|o| o.operation_id.as_deref()),
+        Some("getPet")
+    );
+
+    // A raw request still goes by its path.
+    let error = service
+        .clone()
+        .oneshot(request("GET", "/pets/mine", ""))
+        .await
+        .unwrap_err();
+    assert!(error.is_response_violation(), "{error}");
+    assert_eq!(
+        error.violations()[0]
+            .operation
+            .as_ref()
+            .and_then(|o| o.operation_id.as_deref()),
+        Some("myPets")
+    );
+    assert_eq!(seen.take(), ["GET /pets/mine", "GET /pets/mine"]);
+}
+
+/// The service is mounted at `/api` (a gateway's path), not at the `/v1` of the document's
+/// `servers`: calls by `operationId` are not routed, and raw requests are routed without
+/// the prefix.
+#[tokio::test]
+async fn a_path_prefix_other_than_the_document_base_path_is_no_violation() {
+    let seen = Seen::default();
+    let petstore =
+        ContractService::new(contract(), app_at("/api", seen.clone())).path_prefix("/api");
+
+    let pet: Pet = petstore
+        .call("showPetById")
+        .path("petId", 1)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .unwrap();
+    assert_eq!(pet, rex());
+
+    let response = petstore
+        .clone()
+        .oneshot(request("GET", "/api/pets?limit=2", ""))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let error = petstore
+        .clone()
+        .oneshot(request("GET", "/api/pets/wrong-type", ""))
+        .await
+        .unwrap_err();
+    assert_eq!(error.violations()[0].instance_pointer, "/id", "{error}");
+    let error = petstore
+        .clone()
+        .oneshot(request("GET", "/api/pets?limit=many", ""))
+        .await
+        .unwrap_err();
+    assert!(error.is_request_violation(), "{error}");
+
+    // A prefix before the document's own base path: that base path is what routing sees.
+    let gateway =
+        ContractService::new(contract(), app_at("/gw/v1", seen.clone())).path_prefix("/gw/");
+    let response = gateway
+        .oneshot(request("GET", "/gw/v1/pets/1", ""))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+
+    assert_eq!(
+        seen.take(),
+        [
+            "GET /api/pets/1",
+            "GET /api/pets?limit=2",
+            "GET /api/pets/wrong-type",
+            "GET /gw/v1/pets/1",
+        ]
+    );
+}
+
+#[test]
+fn a_client_under_a_base_url_other_than_the_document_base_path_is_checked() {
+    let petstore = serve_at("/api");
+    let client = ContractClient::new(contract(), format!("{}/api", petstore.url));
+
+    let pet: Pet = client
+        .call("showPetById")
+        .path("petId", 1)
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    assert_eq!(pet, rex());
+    let error = client
+        .call("showPetById")
+        .path("petId", "teapot")
+        .send()
+        .unwrap_err();
+    assert_eq!(error.violations()[0].location, Location::Status, "{error}");
+    let error = client
+        .call("listPets")
+        .query("limit", "many")
+        .send()
+        .unwrap_err();
+    assert!(error.is_request_violation(), "{error}");
+    assert_eq!(petstore.seen(), ["GET /api/pets/1", "GET /api/pets/teapot"]);
+}
+
+#[tokio::test]
+async fn a_layer_has_a_path_prefix_that_its_services_inherit() {
+    let seen = Seen::default();
+    let petstore = tower::ServiceBuilder::new()
+        .layer(ContractLayer::new(contract()).path_prefix("/api"))
+        .service(app_at("/api", seen.clone()));
+
+    let pet: Pet = petstore
+        .call("showPetById")
+        .path("petId", 1)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .unwrap();
+    assert_eq!(pet, rex());
+    let created = petstore
+        .clone()
+        .oneshot(request("POST", "/api/pets", r#"{"name": "Kit"}"#))
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+    assert_eq!(seen.take(), ["GET /api/pets/1", "POST /api/pets"]);
+}
+
+#[tokio::test]
+async fn a_call_sends_a_form() {
+    let seen = Seen::default();
+    let service = ContractService::new(contract_from(MINE), mine_app(seen.clone()));
+
+    let registered = service
+        .call("registerPet")
+        .header("content-type", "text/plain")
+        .form(&[("name", "Kit Cat & co"), ("age", "3")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(registered.status(), 201);
+    let sent = registered.request();
+    assert_eq!(sent.body, b"name=Kit%20Cat%20%26%20co&age=3");
+    assert_eq!(
+        sent.header_value("content-type"),
+        Some("application/x-www-form-urlencoded")
+    );
+    assert_eq!(sent.headers.len(), 1, "{:?}", sent.headers);
+
+    let error = service
+        .call("registerPet")
+        .form(&[("age", 3)])
+        .send()
+        .await
+        .unwrap_err();
+    assert!(error.is_request_violation(), "{error}");
+    assert_eq!(
+        error.violations()[0].location,
+        Location::RequestBody,
+        "{error}"
+    );
+
+    assert_eq!(
+        seen.take(),
+        [
+            "POST /pets",
+            "application/x-www-form-urlencoded name=Kit%20Cat%20%26%20co&age=3",
+        ]
+    );
+}
+
+/// A document with a thousand operations: the report names the nearest few, not all.
+#[test]
+fn an_unknown_operation_of_a_large_document_lists_the_nearest_few() {
+    let mut document =
+        String::from("openapi: \"3.0.3\"\ninfo: {title: Large, version: 1.0.0}\npaths:\n");
+    for index in 0..1000 {
+        document.push_str(&format!(
+            "  /things/{index}:\n    get:\n      operationId: getThing{index}\n      \
+             responses: {{\"200\": {{description: ok}}}}\n"
+        ));
+    }
+    let client = ContractClient::new(contract_from(&document), "http://127.0.0.1:9");
+
+    let error = client.call("gettThing42").send().unwrap_err();
+    assert!(error.is_unknown_operation(), "{error}");
+    let report = error.to_string();
+    assert!(report.contains("did you mean `getThing42`?"), "{report}");
+    assert!(report.contains("It has 1000 operations"), "{report}");
+    assert!(report.contains("getThing42, "), "{report}");
+    assert!(!report.contains("getThing999"), "{report}");
+    assert!(report.len() < 400, "{report}");
+
+    let error = client.call("").send().unwrap_err();
+    let report = error.to_string();
+    assert!(error.is_unknown_operation(), "{report}");
+    assert!(!report.contains("did you mean"), "{report}");
+    assert!(report.contains("It has 1000 operations"), "{report}");
+}
+
+fn contract_from(yaml: &str) -> Contract {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("openapi.yaml");
+    std::fs::write(&path, yaml).unwrap();
+    Contract::load(&path).unwrap()
+}
+
 fn contract() -> Contract {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("petstore.yaml");
@@ -561,9 +886,15 @@ impl Seen {
 
 /// The petstore. Most pets follow the document; the others break it, each in one way.
 fn app(seen: Seen) -> Router {
+    app_at("/v1", seen)
+}
+
+/// The petstore serving the document's paths under `base` (`/v1`, as its `servers` say, or
+/// another path, as behind a gateway).
+fn app_at(base: &str, seen: Seen) -> Router {
     Router::new()
-        .route("/v1/pets", get(list_pets).post(create_pet))
-        .route("/v1/pets/{pet_id}", get(show_pet))
+        .route(&format!("{base}/pets"), get(list_pets).post(create_pet))
+        .route(&format!("{base}/pets/{{pet_id}}"), get(show_pet))
         .layer(tower::util::MapRequestLayer::new(
             move |request: axum::extract::Request| {
                 seen.push(format!("{} {}", request.method(), request.uri()));
@@ -634,8 +965,12 @@ impl Petstore {
 }
 
 fn serve() -> Petstore {
+    serve_at("/v1")
+}
+
+fn serve_at(base: &str) -> Petstore {
     let seen = Seen::default();
-    let app = app(seen.clone());
+    let app = app_at(base, seen.clone());
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     listener.set_nonblocking(true).unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
