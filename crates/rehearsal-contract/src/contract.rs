@@ -234,10 +234,17 @@ impl Contract {
 
     /// The request's violations, then the response's.
     pub fn check_exchange(&self, request: &Request, response: &Response) -> Vec<Violation> {
-        let mut violations = self.check_request(request);
-        if violations.iter().all(|v| v.location != Location::Route) {
-            violations.extend(self.check_response(request, response));
-        }
+        // Routed once for both directions: routing is a good part of a check's time.
+        let route = match self.route(&request.method, &request.target) {
+            Ok(route) => route,
+            Err(violation) => return vec![violation],
+        };
+        let Some(context) = self.context(&route.endpoint) else {
+            return vec![self.unknown_endpoint(&route.endpoint)];
+        };
+        let mut violations = check::check_request(&context, route.path_parameters, request);
+        let head = request.method.eq_ignore_ascii_case("HEAD");
+        violations.extend(check::check_response(&context, response, head));
         violations
     }
 }

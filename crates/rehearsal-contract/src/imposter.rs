@@ -18,15 +18,26 @@
 //! Bodies are the document's examples when it has them (the media type's `example`, then
 //! its `examples`, then the schema's own), otherwise data generated from the schema with
 //! the seed ([`generate`](crate::generate)). Required response headers get values the same
-//! way. Requests that match no stub get a 404 with an empty body (`defaultResponse`).
+//! way. Each response is checked as `check-stubs` checks it: an example that breaks its
+//! schema is replaced by generated data, with a note naming it, so that the imposter keeps
+//! the contract even where the document's own examples do not; generated parts that break
+//! their schema are made again. Requests that match no stub get a 404 with an empty body
+//! (`defaultResponse`).
+
+use std::path::Path;
 
 use serde_json::{json, Map, Value};
 
+use crate::contract::Contract;
 use crate::document::{Document, DocumentError, Target};
 use crate::generate::{generate, Direction};
+use crate::message::Response;
 use crate::operations::Operation;
+use crate::options::Options;
 use crate::pointer;
+use crate::routing;
 use crate::version::Version;
+use crate::violation::{Endpoint, Location, Violation};
 
 /// What to make the imposter with. The default asks the server for a free port, names the
 /// imposter after the document's title, and uses seed 0.
@@ -45,8 +56,8 @@ pub struct ImposterOptions {
 pub struct GeneratedImposter {
     /// The imposter, as `POST /imposters` takes it.
     pub json: Value,
-    /// What the document has that the imposter leaves out, one sentence each (an operation
-    /// without responses, a 1xx status, ...).
+    /// What the document has that the imposter leaves out or changes, one sentence each (an
+    /// operation without responses, a 1xx status, an example that breaks its schema, ...).
     pub notes: Vec<String>,
 }
 
@@ -62,6 +73,16 @@ pub fn imposter(
     })?;
     let base = base_path(document);
     let mut notes = Vec::new();
+    // The checks of `check-stubs`, for the document's examples.
+    let contract = match Contract::new(document.clone(), Options::default()) {
+        Ok(contract) => Some(contract),
+        Err(error) => {
+            notes.push(format!(
+                "the document's examples are used unchecked: they cannot be checked ({error})"
+            ));
+            None
+        }
+    };
     let mut operations: Vec<(Vec<u8>, Vec<Value>)> = operations
         .iter()
         .map(|operation| {
@@ -70,6 +91,7 @@ pub fn imposter(
                 operation,
                 base: &base,
                 seed: options.seed,
+                contract: contract.as_ref(),
                 notes: &mut notes,
             }
             .build();
@@ -107,57 +129,11 @@ pub fn imposter(
     })
 }
 
-/// The path the document's operations are under: the path of the first `servers` URL
-/// (OpenAPI 3, with server variables at their defaults) or `basePath` (Swagger 2.0), without
-/// a trailing `/`; empty when there is none.
+/// The path the document's operations are under, as the contract checks route it: the path
+/// of the first `servers` URL (OpenAPI 3, with server variables at their defaults) or
+/// `basePath` (Swagger 2.0), without a trailing `/`; empty when there is none.
 pub fn base_path(document: &Document) -> String {
-    let root = document.root();
-    let path = match document.version() {
-        Version::Swagger2 => root
-            .get("basePath")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned(),
-        Version::OpenApi30 | Version::OpenApi31 => {
-            let server = root.pointer("/servers/0");
-            let url = server
-                .and_then(|s| s.get("url"))
-                .and_then(Value::as_str)
-                .unwrap_or_default();
-            let mut url = url.to_owned();
-            let variables = server
-                .and_then(|s| s.get("variables"))
-                .and_then(Value::as_object);
-            for (name, variable) in variables.into_iter().flatten() {
-                let value = variable
-                    .get("default")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default();
-                url = url.replace(&format!("{{{name}}}"), value);
-            }
-            url_path(&url).to_owned()
-        }
-    };
-    let trimmed = path.trim_end_matches('/');
-    if trimmed.is_empty() {
-        String::new()
-    } else if trimmed.starts_with('/') {
-        trimmed.to_owned()
-    } else {
-        format!("/{trimmed}")
-    }
-}
-
-/// The path of a URL (`http://host/v1?x` is `/v1`), or the URL itself when it is a path.
-fn url_path(url: &str) -> &str {
-    let after_host = match url.find("//") {
-        Some(start) => {
-            let rest = &url[start + 2..];
-            rest.find('/').map_or("", |slash| &rest[slash..])
-        }
-        None => url,
-    };
-    after_host.split(['?', '#']).next().unwrap_or_default()
+    routing::document_base(document.root(), document.version())
 }
 
 /// Sorts paths so that, of two that could match the same request, the one with a literal
@@ -181,7 +157,32 @@ struct Stubs<'a, 'd> {
     operation: &'a Operation<'d>,
     base: &'a str,
     seed: u64,
+    /// Checks each response made; `None` when the document cannot be checked.
+    contract: Option<&'a Contract>,
     notes: &'a mut Vec<String>,
+}
+
+/// How many times the parts of a generated body that break its schema are made again.
+const REGENERATIONS: u64 = 64;
+
+/// A response body: its media type and value, and where the value came from.
+struct Body<'d> {
+    media_type: String,
+    value: Value,
+    /// Where the document's example is (`openapi.yaml#/...`), when the value is one.
+    example: Option<String>,
+    /// The schema the body is generated from when there is no usable example.
+    schema: Option<Target<'d>>,
+    seed: u64,
+}
+
+/// A required response header's value, and where it came from.
+struct Header<'d> {
+    name: String,
+    value: String,
+    example: Option<String>,
+    schema: Option<Target<'d>>,
+    seed: u64,
 }
 
 impl<'d> Stubs<'_, 'd> {
@@ -298,7 +299,7 @@ impl<'d> Stubs<'_, 'd> {
         let Ok(response) = self.document.follow(operation.file, pointer, response) else {
             return Value::Object(is);
         };
-        let mut required = Map::new();
+        let mut required = Vec::new();
         let body = match self.document.version() {
             Version::Swagger2 => self.body_2(&response, seed),
             Version::OpenApi30 | Version::OpenApi31 => {
@@ -307,20 +308,25 @@ impl<'d> Stubs<'_, 'd> {
             }
         };
         let bodiless = matches!(status, 204 | 205 | 304) || operation.method == "HEAD";
+        let mut body = body.filter(|_| !bodiless);
+        self.keep_to_the_document(status, &label, &mut body, &mut required);
         let mut headers = Map::new();
         let mut body_value = None;
-        if let (Some((media_type, value)), false) = (body, bodiless) {
-            let json = is_json(&media_type);
-            if !json && !value.is_string() {
+        if let Some(body) = body {
+            let json = is_json(&body.media_type);
+            if !json && !body.value.is_string() {
                 self.notes.push(format!(
-                    "{label}: the {media_type} body is written as JSON text; an example in \
-                     the document would give a real one"
+                    "{label}: the {} body is written as JSON text; an example in the document \
+                     would give a real one",
+                    body.media_type
                 ));
             }
-            headers.insert("Content-Type".into(), json!(media_type));
-            body_value = Some(body_field(value, json));
+            headers.insert("Content-Type".into(), json!(body.media_type));
+            body_value = Some(body_field(body.value, json));
         }
-        headers.extend(required);
+        for header in required {
+            headers.insert(header.name, Value::String(header.value));
+        }
         if !headers.is_empty() {
             is.insert("headers".into(), Value::Object(headers));
         }
@@ -330,9 +336,187 @@ impl<'d> Stubs<'_, 'd> {
         Value::Object(is)
     }
 
+    /// Checks the response as `check-stubs` would, and keeps it within the document: each
+    /// example (body or required header) that breaks its schema is replaced with data
+    /// generated from that schema, noting which example it was; generated data that breaks
+    /// its schema (the generator takes a schema's own `example` as it is, and data can fit
+    /// more than one branch of a `oneOf`) is made again where it breaks, up to
+    /// [`REGENERATIONS`] times, and noted if it still breaks.
+    fn keep_to_the_document(
+        &mut self,
+        status: u16,
+        label: &str,
+        body: &mut Option<Body<'d>>,
+        headers: &mut [Header<'d>],
+    ) {
+        let Some(contract) = self.contract else {
+            return;
+        };
+        let checked_body = body.as_ref().is_some_and(|body| body.schema.is_some());
+        let header_example = headers
+            .iter()
+            .any(|header| header.example.is_some() && header.schema.is_some());
+        if !checked_body && !header_example {
+            return;
+        }
+        let operation = self.operation;
+        let endpoint = Endpoint {
+            method: operation.method.clone(),
+            path: operation.path.clone(),
+            operation_id: operation.operation_id.map(str::to_owned),
+        };
+        let check = |body: &Option<Body<'d>>, headers: &[Header<'d>]| {
+            contract.check_response_of(&endpoint, &response_of(status, body, headers))
+        };
+        let first = check(body, headers);
+        let mut replaced = false;
+        for violation in &first {
+            match violation.location {
+                Location::ResponseBody => {
+                    let Some(body) = body.as_mut() else {
+                        continue;
+                    };
+                    let (Some(example), Some(schema)) = (&body.example, &body.schema) else {
+                        continue;
+                    };
+                    self.notes.push(format!(
+                        "{label}: the example at {example} breaks its schema ({}), so the body \
+                         is generated from the schema instead",
+                        breach(violation)
+                    ));
+                    body.value = generate(self.document, schema, body.seed, Direction::Response);
+                    body.example = None;
+                    replaced = true;
+                }
+                Location::ResponseHeader => {
+                    let name = violation.name.as_deref().unwrap_or_default();
+                    let Some(header) = headers
+                        .iter_mut()
+                        .find(|header| header.name.eq_ignore_ascii_case(name))
+                    else {
+                        continue;
+                    };
+                    let (Some(example), Some(schema)) = (&header.example, &header.schema) else {
+                        continue;
+                    };
+                    self.notes.push(format!(
+                        "{label}: the example at {example} breaks its schema ({}), so the \
+                         header `{}` is generated from the schema instead",
+                        breach(violation),
+                        header.name
+                    ));
+                    let value = generate(self.document, schema, header.seed, Direction::Response);
+                    header.value = header_text(&value);
+                    header.example = None;
+                }
+                _ => {}
+            }
+        }
+        // Generated JSON bodies only: an example that passed stays as the document wrote it.
+        let generated = body.as_ref().is_some_and(|body| {
+            body.example.is_none() && body.schema.is_some() && is_json(&body.media_type)
+        });
+        if !generated {
+            return;
+        }
+        let broken_body = |violations: Vec<Violation>| -> Vec<Violation> {
+            violations
+                .into_iter()
+                .filter(|violation| violation.location == Location::ResponseBody)
+                .collect()
+        };
+        let mut broken = broken_body(if replaced {
+            check(body, headers)
+        } else {
+            first
+        });
+        for round in 1..=REGENERATIONS {
+            if broken.is_empty() {
+                return;
+            }
+            let Some(generated) = body.as_mut() else {
+                return;
+            };
+            let mut changed = false;
+            for violation in &broken {
+                let seed = mix(
+                    generated.seed,
+                    &[&round.to_string(), &violation.instance_pointer],
+                );
+                changed |= self.regenerate_part(&mut generated.value, violation, seed);
+            }
+            if !changed {
+                break;
+            }
+            broken = broken_body(check(body, headers));
+        }
+        if let Some(violation) = broken.first() {
+            self.notes.push(format!(
+                "{label}: the generated body breaks its schema ({}), and so did every other \
+                 one tried; check-stubs will report this stub",
+                breach(violation)
+            ));
+        }
+    }
+
+    /// Makes the part of `value` that `violation` is about again, from the schema the
+    /// violation names without its `example`s and `default` (which may be what broke it);
+    /// `false` when that schema cannot be found.
+    fn regenerate_part(&self, value: &mut Value, violation: &Violation, seed: u64) -> bool {
+        let Some((file, at)) = violation
+            .schema_pointer
+            .as_deref()
+            .and_then(|location| location.rsplit_once('#'))
+        else {
+            return false;
+        };
+        let folder = self.document.path().parent().unwrap_or(Path::new(""));
+        let wanted = folder.join(file);
+        let Some(file) = self.document.files().find(|known| *known == wanted) else {
+            return false;
+        };
+        // The schema is the object that holds the keyword the value broke.
+        let Some((schema_at, _keyword)) = at.rsplit_once('/') else {
+            return false;
+        };
+        let Some(Value::Object(schema)) = self
+            .document
+            .file(file)
+            .and_then(|content| pointer::get(content, schema_at))
+        else {
+            return false;
+        };
+        let mut schema = schema.clone();
+        for key in ["example", "examples", "x-example", "default"] {
+            schema.remove(key);
+        }
+        let schema = Value::Object(schema);
+        let target = Target {
+            file,
+            pointer: schema_at.to_owned(),
+            value: &schema,
+        };
+        let fresh = generate(self.document, &target, seed, Direction::Response);
+        match pointer::get_mut(value, &violation.instance_pointer) {
+            Some(slot) => {
+                *slot = fresh;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Where `at` in `file` is, as violations show it: `openapi.yaml#/components/...`, the
+    /// file relative to the document's folder.
+    fn shown(&self, file: &Path, at: &str) -> String {
+        let folder = self.document.path().parent().unwrap_or(Path::new(""));
+        let file = file.strip_prefix(folder).unwrap_or(file);
+        format!("{}#{at}", file.display())
+    }
+
     /// A Swagger 2.0 response's media type and body: `examples[mime]`, else generated from
     /// `schema`.
-    fn body_2(&self, response: &Target<'d>, seed: u64) -> Option<(String, Value)> {
+    fn body_2(&self, response: &Target<'d>, seed: u64) -> Option<Body<'d>> {
         let root = self.document.root();
         let produces: Vec<&str> = self
             .operation
@@ -350,22 +534,38 @@ impl<'d> Stubs<'_, 'd> {
         let media_type = chosen_media_type(produces.iter().copied())
             .or_else(|| examples.and_then(|e| chosen_media_type(e.keys().map(String::as_str))))
             .unwrap_or_else(|| "application/json".to_owned());
-        if let Some(example) = examples.and_then(|e| e.get(&media_type)) {
-            return Some((concrete(&media_type), example.clone()));
-        }
-        let schema = schema?;
-        let target = Target {
+        let schema = schema.map(|schema| Target {
             file: response.file,
             pointer: format!("{}/schema", response.pointer),
             value: schema,
-        };
-        let value = generate(self.document, &target, seed, Direction::Response);
-        Some((concrete(&media_type), value))
+        });
+        if let Some(example) = examples.and_then(|e| e.get(&media_type)) {
+            let at = format!(
+                "{}/examples/{}",
+                response.pointer,
+                pointer::escape(&media_type)
+            );
+            return Some(Body {
+                media_type: concrete(&media_type),
+                value: example.clone(),
+                example: Some(self.shown(response.file, &at)),
+                schema,
+                seed,
+            });
+        }
+        let schema = schema?;
+        Some(Body {
+            media_type: concrete(&media_type),
+            value: generate(self.document, &schema, seed, Direction::Response),
+            example: None,
+            schema: Some(schema),
+            seed,
+        })
     }
 
     /// An OpenAPI 3 response's media type and body: the media type's `example`, its first
     /// `examples` value, else generated from its `schema`.
-    fn body_3(&self, response: &Target<'d>, seed: u64) -> Option<(String, Value)> {
+    fn body_3(&self, response: &Target<'d>, seed: u64) -> Option<Body<'d>> {
         let content = response.value.get("content")?.as_object()?;
         let media_type = chosen_media_type(content.keys().map(String::as_str))?;
         let media = &content[&media_type];
@@ -374,33 +574,53 @@ impl<'d> Stubs<'_, 'd> {
             response.pointer,
             pointer::escape(&media_type)
         );
-        if let Some(example) = media.get("example") {
-            return Some((concrete(&media_type), example.clone()));
-        }
-        if let Some(Value::Object(examples)) = media.get("examples") {
-            for (name, example) in examples {
-                let at = format!("{media_pointer}/examples/{}", pointer::escape(name));
-                let Ok(example) = self.document.follow(response.file, at, example) else {
-                    continue;
-                };
-                if let Some(value) = example.value.get("value") {
-                    return Some((concrete(&media_type), value.clone()));
-                }
-            }
-        }
-        let schema = media.get("schema")?;
-        let target = Target {
+        let schema = media.get("schema").map(|schema| Target {
             file: response.file,
             pointer: format!("{media_pointer}/schema"),
             value: schema,
+        });
+        let example = |value: &Value, file: &Path, at: String| Body {
+            media_type: concrete(&media_type),
+            value: value.clone(),
+            example: Some(self.shown(file, &at)),
+            schema: schema.clone(),
+            seed,
         };
-        let value = generate(self.document, &target, seed, Direction::Response);
-        Some((concrete(&media_type), value))
+        if let Some(value) = media.get("example") {
+            return Some(example(
+                value,
+                response.file,
+                format!("{media_pointer}/example"),
+            ));
+        }
+        if let Some(Value::Object(examples)) = media.get("examples") {
+            for (name, named) in examples {
+                let at = format!("{media_pointer}/examples/{}", pointer::escape(name));
+                let Ok(named) = self.document.follow(response.file, at, named) else {
+                    continue;
+                };
+                if let Some(value) = named.value.get("value") {
+                    return Some(example(
+                        value,
+                        named.file,
+                        format!("{}/value", named.pointer),
+                    ));
+                }
+            }
+        }
+        let schema = schema?;
+        Some(Body {
+            media_type: concrete(&media_type),
+            value: generate(self.document, &schema, seed, Direction::Response),
+            example: None,
+            schema: Some(schema),
+            seed,
+        })
     }
 
     /// Values for the response's required headers (OpenAPI 3; Swagger 2.0 headers cannot be
     /// required): their `example`, else generated from their `schema`.
-    fn required_headers(&self, response: &Target<'d>, seed: u64, headers: &mut Map<String, Value>) {
+    fn required_headers(&self, response: &Target<'d>, seed: u64, headers: &mut Vec<Header<'d>>) {
         let Some(declared) = response.value.get("headers").and_then(Value::as_object) else {
             return;
         };
@@ -415,22 +635,66 @@ impl<'d> Stubs<'_, 'd> {
             if header.value.get("required") != Some(&Value::Bool(true)) {
                 continue;
             }
-            let value = match (header.value.get("example"), header.value.get("schema")) {
-                (Some(example), _) => example.clone(),
-                (None, Some(schema)) => {
-                    let target = Target {
-                        file: header.file,
-                        pointer: format!("{}/schema", header.pointer),
-                        value: schema,
-                    };
-                    let seed = mix(seed, &[name, &index.to_string()]);
-                    generate(self.document, &target, seed, Direction::Response)
-                }
-                (None, None) => Value::String(String::new()),
+            let schema = header.value.get("schema").map(|schema| Target {
+                file: header.file,
+                pointer: format!("{}/schema", header.pointer),
+                value: schema,
+            });
+            let seed = mix(seed, &[name, &index.to_string()]);
+            let (value, example) = match (header.value.get("example"), &schema) {
+                (Some(example), _) => (
+                    example.clone(),
+                    Some(self.shown(header.file, &format!("{}/example", header.pointer))),
+                ),
+                (None, Some(schema)) => (
+                    generate(self.document, schema, seed, Direction::Response),
+                    None,
+                ),
+                (None, None) => (Value::String(String::new()), None),
             };
-            headers.insert(name.clone(), Value::String(header_text(&value)));
+            headers.push(Header {
+                name: name.clone(),
+                value: header_text(&value),
+                example,
+                schema,
+                seed,
+            });
         }
     }
+}
+
+/// The response an `is` with this body and these headers makes, as the server sends it.
+fn response_of(status: u16, body: &Option<Body<'_>>, headers: &[Header<'_>]) -> Response {
+    let mut response = Response::new(status);
+    if let Some(body) = body {
+        response
+            .headers
+            .push(("Content-Type".into(), body.media_type.clone()));
+        response.body = match body_field(body.value.clone(), is_json(&body.media_type)) {
+            Value::String(text) => text.into_bytes(),
+            other => other.to_string().into_bytes(),
+        };
+    }
+    for header in headers {
+        response
+            .headers
+            .push((header.name.clone(), header.value.clone()));
+    }
+    response
+}
+
+/// A violation without its operation and references: `response body at /id: "a" is not of
+/// type "integer"`.
+fn breach(violation: &Violation) -> String {
+    let mut text = violation.location.to_string();
+    if let Some(name) = &violation.name {
+        text.push_str(&format!(" `{name}`"));
+    }
+    if !violation.instance_pointer.is_empty() {
+        text.push_str(&format!(" at {}", violation.instance_pointer));
+    }
+    text.push_str(&format!(": {}", violation.message));
+    text
 }
 
 /// The `body` field of a response: a JSON object or array as itself (mountebank serialises

@@ -160,7 +160,6 @@ impl Template {
 /// The base path a server of the document would serve at: the first server's path
 /// (OpenAPI 3) or `basePath` (Swagger 2.0); empty for the root. Mocks made from the document
 /// serve there.
-#[allow(dead_code)] // Until the imposter generator takes its base path from here.
 pub(crate) fn document_base(document: &Value, version: Version) -> String {
     document_bases(document, version)
         .into_iter()

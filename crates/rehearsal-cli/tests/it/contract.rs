@@ -399,13 +399,68 @@ fn check_stubs_passes_a_faithful_imposter_given_alone() {
             ],
         );
         assert!(done.status.success(), "{name}: {done:?}");
-        assert!(
-            done.stdout.starts_with(
-                "every stub conforms to petstore.yaml: 4 stubs checked; 1 response not checked"
-            ),
+        assert_eq!(
+            done.stdout,
+            "note: stub 3 is checked against every operation of the document, since it has \
+             no predicates: a response that any one operation allows passes\n\
+             every stub conforms to petstore.yaml: 4 stubs checked; 1 response not checked \
+             (proxy, inject or fault)\n",
+            "{name}"
+        );
+    }
+}
+
+/// Predicates that also read headers, the query or the body still say which operation a stub
+/// stands for: only what they say of method and path is read.
+const MIXED: &str = r#"{"protocol": "http", "stubs": [
+  {"predicates": [{"equals": {"method": "POST", "path": "/v1/pets",
+                              "headers": {"Content-Type": "application/json"}}}],
+   "responses": [{"is": {"statusCode": 201, "headers": {"Content-Type": "application/json"},
+                         "body": [{"id": 1, "name": "Rex"}]}}]},
+  {"predicates": [{"and": [{"equals": {"method": "GET", "query": {"a": "1"}}},
+                           {"startsWith": {"path": "/v1/pets/", "body": "x"}}]}],
+   "responses": [{"is": {"headers": {"Content-Type": "text/plain"}, "body": "Rex"}}]},
+  {"predicates": [{"or": [{"equals": {"method": "GET", "path": "/v1/pets/1"}},
+                          {"equals": {"method": "GET", "path": "/v1/pets/2", "headers": {"A": "b"}}}]}],
+   "responses": [{"is": {"headers": {"Content-Type": "application/json"},
+                         "body": [{"id": 1, "name": "Rex"}]}}]},
+  {"predicates": [{"or": [{"equals": {"path": "/v1/pets"}}, {"equals": {"headers": {"X": "1"}}}]}],
+   "responses": [{"is": {"headers": {"Content-Type": "application/json"},
+                         "body": [{"id": 1, "name": "Rex"}]}}]}
+]}"#;
+
+#[test]
+fn check_stubs_routes_by_method_and_path_whatever_else_predicates_read() {
+    let sandbox = Sandbox::new();
+    sandbox.write("mixed.json", MIXED);
+    let mixed = sandbox.path("mixed.json").to_string_lossy().into_owned();
+    for name in PETSTORES {
+        let done = contract(&sandbox, &["check-stubs", &document(name), &mixed]);
+        assert_eq!(done.status.code(), Some(1), "{name}: {done:?}");
+        let lines: Vec<&str> = done.stdout.lines().collect();
+        let expected_starts = [
+            // listPets's `default` would take it; createPets's 201 has no body.
+            "stub 0, response 0, as POST /pets (createPets):",
+            "  POST /pets (createPets): response body: the message has a body, and the document declares none",
+            "stub 1, response 0, as GET /pets/{petId} (showPetById):",
+            "  GET /pets/{petId} (showPetById): response content type: `text/plain`",
+            "note: stub 3 is checked against every operation of the document, since its \
+             predicates say nothing of method and path that can be read (an `or`, `not` or \
+             `inject` is not): a response that any one operation allows passes",
+            "2 of 4 stubs break petstore.yaml: ",
+        ];
+        assert_eq!(
+            lines.len(),
+            expected_starts.len(),
             "{name}: {}",
             done.stdout
         );
+        for (line, start) in lines.iter().zip(expected_starts) {
+            assert!(
+                line.starts_with(start),
+                "{name}: {line:?} should start with {start:?}"
+            );
+        }
     }
 }
 

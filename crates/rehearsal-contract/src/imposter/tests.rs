@@ -187,9 +187,21 @@ fn the_base_path_comes_from_servers_or_base_path() {
         ),
         ("swagger: '2.0'\nbasePath: /v1/", "/v1"),
         ("swagger: '2.0'\nbasePath: /", ""),
+        // Scheme-relative, and a relative path with doubled slashes, are routed as such.
+        ("openapi: 3.0.3\nservers: [{url: '//api.example.com/v5'}]", "/v5"),
+        ("openapi: 3.0.3\nservers: [{url: '/api/v6//'}]", "/api/v6"),
     ] {
-        let (_dir, document) = written(&format!("{header}\ninfo: {{title: t, version: '1'}}\npaths: {{}}\n"));
+        let (_dir, document) = written(&format!(
+            "{header}\ninfo: {{title: t, version: '1'}}\npaths: {{/pets: {{get: {{responses: {{'200': {{description: ok}}}}}}}}}}\n"
+        ));
         assert_eq!(base_path(&document), base, "{header}");
+        // The stubs serve where the contract checks route.
+        let made = made(&document, 0);
+        let path = made.json["stubs"][0]["predicates"][0]["equals"]["path"].clone();
+        assert_eq!(path, json!(format!("{base}/pets")), "{header}");
+        let contract = Contract::new(document.clone(), Options::default()).expect("checks");
+        let route = contract.route("GET", &format!("{base}/pets"));
+        assert!(route.is_ok(), "{header}: {route:?}");
     }
 }
 
@@ -321,6 +333,190 @@ components:
     assert_eq!(made.notes.len(), 1, "{:?}", made.notes);
     assert!(
         made.notes[0].contains("application/xml"),
+        "{:?}",
+        made.notes
+    );
+}
+
+/// An example that breaks its schema would make a stub that breaks the document: generated
+/// data replaces it, and a note names it. Good examples stay.
+#[test]
+fn examples_that_break_their_schema_are_replaced_and_named() {
+    let (_dir, document) = written(
+        r##"
+openapi: 3.0.3
+info: {title: examples, version: "1"}
+paths:
+  /media:
+    get:
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              example: {id: "one", name: Rex}
+              schema: {$ref: "#/components/schemas/Pet"}
+  /named:
+    get:
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              examples: {bad: {$ref: "#/components/examples/NoName"}}
+              schema: {$ref: "#/components/schemas/Pet"}
+  /good:
+    get:
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              example: {id: 5, name: Rex}
+              schema: {$ref: "#/components/schemas/Pet"}
+  /header:
+    get:
+      responses:
+        "204":
+          description: ok
+          headers:
+            X-Rate-Limit: {required: true, example: many, schema: {type: integer, minimum: 1, maximum: 1}}
+            X-Id: {required: true, example: abc, schema: {type: string}}
+  /no-schema:
+    get:
+      responses:
+        "200": {description: ok, content: {application/json: {example: {id: "free"}}}}
+components:
+  schemas:
+    Pet:
+      type: object
+      required: [id, name]
+      properties: {id: {type: integer}, name: {type: string}}
+  examples:
+    NoName: {value: {id: 2}}
+"##,
+    );
+    let openapi = made(&document, 0);
+    let is = |i: usize| openapi.json["stubs"][i]["responses"][0]["is"].clone();
+    for i in [0, 1] {
+        let pet = &is(i)["body"];
+        assert!(pet["id"].is_i64() && pet["name"].is_string(), "{i}: {pet}");
+    }
+    assert_eq!(is(2)["body"], json!({"id": 5, "name": "Rex"}));
+    assert_eq!(
+        is(3)["headers"],
+        json!({"X-Rate-Limit": "1", "X-Id": "abc"})
+    );
+    assert_eq!(is(4)["body"], json!({"id": "free"}), "nothing to break");
+    assert_eq!(
+        openapi.notes,
+        [
+            "GET /media 200: the example at openapi.yaml#/paths/~1media/get/responses/200/content/application~1json/example \
+             breaks its schema (response body at /id: \"one\" is not of type \"integer\"), so the body is generated \
+             from the schema instead",
+            "GET /named 200: the example at openapi.yaml#/components/examples/NoName/value breaks its schema \
+             (response body: \"name\" is a required property), so the body is generated from the schema instead",
+            "GET /header 204: the example at openapi.yaml#/paths/~1header/get/responses/204/headers/X-Rate-Limit/example \
+             breaks its schema (response header `X-Rate-Limit`: \"many\" is not of type \"integer\"), so the header \
+             `X-Rate-Limit` is generated from the schema instead",
+        ]
+    );
+
+    let (_dir, swagger) = written(
+        r#"
+swagger: "2.0"
+info: {title: swagger, version: "1"}
+paths:
+  /example:
+    get:
+      produces: [application/json]
+      responses:
+        "200":
+          description: ok
+          schema: {type: object, required: [id], properties: {id: {type: integer}}}
+          examples: {application/json: {id: seven}}
+"#,
+    );
+    let swagger = made(&swagger, 0);
+    let body = &swagger.json["stubs"][0]["responses"][0]["is"]["body"];
+    assert!(body["id"].is_i64(), "{body}");
+    assert_eq!(swagger.notes.len(), 1, "{:?}", swagger.notes);
+    assert!(
+        swagger.notes[0].starts_with(
+            "GET /example 200: the example at openapi.yaml#/paths/~1example/get/responses/200/examples/application~1json breaks its schema"
+        ),
+        "{:?}",
+        swagger.notes
+    );
+}
+
+/// The generator takes a schema's own `example` as it is, and data it makes for one branch of
+/// a `oneOf` can fit another: such parts are made again until the body fits, and a body that
+/// never does is noted.
+#[test]
+fn generated_parts_that_break_their_schema_are_made_again() {
+    let (_dir, document) = written(
+        r#"
+openapi: 3.0.3
+info: {title: generated, version: "1"}
+paths:
+  /commit:
+    get:
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [date, site, payload]
+                properties:
+                  date: {type: string, format: date-time, example: '"2007-10-29T02:42:39.000-07:00"'}
+                  site: {type: string, format: uri, example: hello.github.io}
+                  payload:
+                    oneOf:
+                      - {type: object, required: [pages], properties: {pages: {type: array}}}
+                      - {type: object, required: [action], properties: {action: {type: string}}}
+                      - {type: object}
+  /ambiguous:
+    get:
+      responses:
+        "409":
+          description: conflict
+          content:
+            application/json:
+              schema:
+                oneOf:
+                  - {type: object, properties: {message: {type: string}}}
+                  - {type: object}
+"#,
+    );
+    let made = made(&document, 0);
+    let contract = Contract::new(document.clone(), Options::default()).expect("checks");
+    let endpoint = |path: &str| {
+        contract
+            .endpoints()
+            .iter()
+            .find(|endpoint| endpoint.path == path)
+            .cloned()
+            .expect("an operation")
+    };
+    let is = &made.json["stubs"][0]["responses"][0]["is"];
+    let response = Response::new(200)
+        .header("Content-Type", "application/json")
+        .body(is["body"].to_string());
+    assert_eq!(
+        contract.check_response_of(&endpoint("/commit"), &response),
+        [],
+        "{is}"
+    );
+    assert_eq!(made.notes.len(), 1, "{:?}", made.notes);
+    assert!(
+        made.notes[0].starts_with(
+            "GET /ambiguous 409: the generated body breaks its schema (response body: {} is \
+             valid under more than one of the schemas listed in the 'oneOf' keyword), and so \
+             did every other one tried"
+        ),
         "{:?}",
         made.notes
     );

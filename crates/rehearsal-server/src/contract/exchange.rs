@@ -11,7 +11,7 @@ use rehearsal_core::request::{parse_query_string, HttpParts};
 use rehearsal_core::{ErrorCode, MbError, PreparedResponse};
 use serde_json::{json, Value};
 
-use super::forward::{hop_by_hop, ForwardError};
+use super::forward::{hop_by_hop, split_target, Failure, ForwardError};
 use super::ContractProxy;
 use crate::clock;
 use crate::imposter::{Imposter, Outcome};
@@ -83,6 +83,7 @@ impl ContractProxy {
             let error = ForwardError {
                 url: String::new(),
                 cause: "the imposter has no 'contract.forwardTo'".into(),
+                failure: Failure::Request,
             };
             return (Outcome::Respond(bad_gateway(sent, &error, "")), None);
         };
@@ -113,10 +114,12 @@ impl ContractProxy {
     /// Checks the exchange off the runtime (a first check compiles the schemas it needs, which
     /// can take a while on a large document) and keeps what it finds.
     async fn check(&self, request: Request, answer: Option<(Response, Source)>, scope: &str) {
+        // The path as received, up to the first `?`, whatever the query holds.
+        let (path, query) = split_target(&request.target);
         let shown = json!({
             "method": request.method,
-            "path": request.path(),
-            "query": parse_query_string(request.query()),
+            "path": path,
+            "query": parse_query_string(query),
             "timestamp": clock::iso_now(),
         });
         let response_json = answer.as_ref().map(|(response, source)| {
@@ -193,13 +196,26 @@ fn prepared_from(response: &Response, close: bool) -> PreparedResponse {
     }
 }
 
-/// What the client gets when the service cannot be reached: `502`, with mountebank's error
-/// body and the code its proxies use when they fail.
+/// What the client gets when the request could not be forwarded: `502`, with mountebank's
+/// error body and the code its proxies use when they fail. Only a failed connection asks
+/// whether the service is listening; other failures say what went wrong instead.
 fn bad_gateway(sent: &Request, error: &ForwardError, base: &str) -> PreparedResponse {
-    let message = format!(
-        "cannot forward {} {} to {}: {}; is the service under test listening at {base}?",
-        sent.method, sent.target, error.url, error.cause
-    );
+    let ForwardError {
+        url,
+        cause,
+        failure,
+    } = error;
+    let head = format!("cannot forward {} {} to {url}", sent.method, sent.target);
+    let message = match failure {
+        Failure::Connect => {
+            format!("{head}: {cause}; is the service under test listening at {base}?")
+        }
+        Failure::Request => format!("{head}: the request cannot be sent on as it is: {cause}"),
+        Failure::Exchange => format!(
+            "{head}: the service under test was reached, but did not answer with a whole \
+             HTTP response: {cause}"
+        ),
+    };
     let error = MbError::new(ErrorCode::InvalidProxy, message);
     PreparedResponse {
         status: 502,

@@ -4,6 +4,10 @@
 //! reqwest adds an `Accept` header, follows redirects and honours `HTTP_PROXY` unless each is
 //! turned off. Only hop-by-hop headers (RFC 9110, section 7.6.1) are dropped, and `Host`, so
 //! that the service sees its own.
+//!
+//! The request target goes on as the client sent it, path and query byte for byte, never
+//! rebuilt from a parse of it: only the bytes `http::Uri` refuses (spaces, `"`, `<`, `>`,
+//! controls, non-ASCII, ...) are percent-encoded, as a browser would have sent them.
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
@@ -41,6 +45,18 @@ pub struct ForwardError {
     /// What failed, with its causes: `client error (Connect): tcp connect error: Connection
     /// refused (os error 111)`.
     pub cause: String,
+    pub failure: Failure,
+}
+
+/// Which part of forwarding failed, which decides what the `502` suggests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Failure {
+    /// No connection to the service: refused, unresolvable, timed out.
+    Connect,
+    /// The request cannot be sent as it is (a URL or header hyper refuses).
+    Request,
+    /// The service was reached but the exchange broke off (closed early, bad response).
+    Exchange,
 }
 
 impl Forwarder {
@@ -61,15 +77,15 @@ impl Forwarder {
     /// Sends `request` on and reads the whole response. Header names come back lower-cased,
     /// as hyper keeps them; HTTP does not distinguish them by case.
     pub async fn send(&self, request: &Request) -> Result<Response, ForwardError> {
-        let query = request.query();
-        let url = if query.is_empty() {
-            format!("{}{}", self.base, request.path())
-        } else {
-            format!("{}{}?{query}", self.base, request.path())
-        };
-        let fail = |cause: &(dyn std::error::Error + 'static)| ForwardError {
+        let url = format!(
+            "{}{}",
+            self.base,
+            encode_target(origin_form(&request.target))
+        );
+        let fail = |failure: Failure, cause: &(dyn std::error::Error + 'static)| ForwardError {
             url: url.clone(),
             cause: describe(cause),
+            failure,
         };
         let mut outgoing = hyper::Request::builder()
             .method(request.method.as_str())
@@ -85,14 +101,20 @@ impl Forwarder {
         }
         let outgoing = outgoing
             .body(Full::new(Bytes::from(request.body.clone())))
-            .map_err(|error| fail(&error))?;
-        let answer = self
-            .client
-            .request(outgoing)
-            .await
-            .map_err(|error| fail(&error))?;
+            .map_err(|error| fail(Failure::Request, &error))?;
+        let answer = self.client.request(outgoing).await.map_err(|error| {
+            let failure = if error.is_connect() {
+                Failure::Connect
+            } else {
+                Failure::Exchange
+            };
+            fail(failure, &error)
+        })?;
         let (head, body) = answer.into_parts();
-        let body = body.collect().await.map_err(|error| fail(&error))?;
+        let body = body
+            .collect()
+            .await
+            .map_err(|error| fail(Failure::Exchange, &error))?;
         Ok(Response {
             status: head.status.as_u16(),
             headers: head
@@ -108,6 +130,70 @@ impl Forwarder {
             body: body.to_bytes().to_vec(),
         })
     }
+}
+
+/// The path and query of a request target as received: the target itself in origin form
+/// (`/v1/pets?next=http://x.com/y`), and an absolute-form target (`http://host/v1/pets?x=1`,
+/// which a client speaking to a proxy sends) without its scheme and authority.
+pub fn origin_form(target: &str) -> &str {
+    if target.starts_with('/') {
+        return target;
+    }
+    let Some((scheme, rest)) = target.split_once("://") else {
+        return target;
+    };
+    let is_scheme = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    if !is_scheme {
+        return target;
+    }
+    match rest.find(['/', '?', '#']) {
+        Some(start) if rest[start..].starts_with('/') => &rest[start..],
+        // `http://host?x=1` is the root with a query.
+        Some(start) => &rest[start..],
+        None => "/",
+    }
+}
+
+/// The path and the query (without its `?`) of a request target as received: the path
+/// ends at the first `?`, whatever the query holds, and a fragment is no part of either.
+pub fn split_target(target: &str) -> (&str, &str) {
+    let target = origin_form(target);
+    let target = target.split('#').next().unwrap_or_default();
+    let (path, query) = target.split_once('?').unwrap_or((target, ""));
+    (if path.is_empty() { "/" } else { path }, query)
+}
+
+/// `target` with every byte `http::Uri` refuses percent-encoded, each where it is: in the
+/// path, controls, space, `<`, `>`, `` ` `` and non-ASCII; in the query, also `"`. Everything
+/// else, `%` escapes included, is kept as it was sent. A fragment is left for `http::Uri` to
+/// drop, as every client does.
+pub fn encode_target(target: &str) -> String {
+    let mut out = String::with_capacity(target.len());
+    let mut in_query = false;
+    for (index, byte) in target.bytes().enumerate() {
+        let kept = match byte {
+            b'#' => {
+                out.push_str(&target[index..]);
+                return out;
+            }
+            b'?' => {
+                in_query = true;
+                true
+            }
+            b'"' => !in_query,
+            0x21..=0x7e => !matches!(byte, b'<' | b'>' | b'`') || (in_query && byte == b'`'),
+            _ => false,
+        };
+        if kept {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
 }
 
 /// The lower-cased names of the hop-by-hop headers of a message: the standard ones and those

@@ -4,7 +4,7 @@
 use serde_json::{json, Value};
 
 use super::config::{self, ForwardTo};
-use super::forward::hop_by_hop;
+use super::forward::{encode_target, hop_by_hop, origin_form, split_target};
 use super::violations::ViolationLog;
 
 /// The parsed `forwardTo` base, or the error messages.
@@ -85,4 +85,43 @@ fn hop_by_hop_headers_include_those_connection_names() {
     assert!(names.contains(&"x-secret".to_string()));
     assert!(names.contains(&"transfer-encoding".to_string()));
     assert!(!names.contains(&"content-type".to_string()));
+}
+
+#[test]
+fn targets_are_split_at_their_first_question_mark() {
+    for (target, path, query) in [
+        (
+            "/search?next=http://x.com/y",
+            "/search",
+            "next=http://x.com/y",
+        ),
+        ("/a/b", "/a/b", ""),
+        ("/a?b?c", "/a", "b?c"),
+        ("/a?x=1#frag", "/a", "x=1"),
+        ("http://host:8080/v1/pets?x=1", "/v1/pets", "x=1"),
+        ("http://host?x=1", "/", "x=1"),
+        ("http://host", "/", ""),
+    ] {
+        assert_eq!(split_target(target), (path, query), "{target}");
+    }
+    assert_eq!(origin_form("/s?u=https://x.com/y"), "/s?u=https://x.com/y");
+    assert_eq!(origin_form("http://h/a?u=http://x/y"), "/a?u=http://x/y");
+}
+
+#[test]
+fn only_bytes_http_uri_refuses_are_percent_encoded() {
+    for (target, encoded) in [
+        ("/v1/pets?next=\"x\"", "/v1/pets?next=%22x%22"),
+        ("/a b?c d", "/a%20b?c%20d"),
+        ("/<a>?<b>", "/%3Ca%3E?%3Cb%3E"),
+        ("/caf\u{e9}?q=\u{e9}", "/caf%C3%A9?q=%C3%A9"),
+        ("/`?`", "/%60?`"),
+        ("/{\"a\"}|^[]?%zz=%41&;,/", "/{\"a\"}|^[]?%zz=%41&;,/"),
+        ("/a\tb", "/a%09b"),
+        ("/a#\"frag\"", "/a#\"frag\""),
+    ] {
+        assert_eq!(encode_target(target), encoded, "{target}");
+        let url = format!("http://127.0.0.1:1{encoded}");
+        assert!(url.parse::<hyper::Uri>().is_ok(), "{url}");
+    }
 }

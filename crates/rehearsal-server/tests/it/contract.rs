@@ -662,3 +662,114 @@ async fn violations_are_bounded_and_cleared() {
     assert_eq!(missing.status, 404);
     server.shutdown().await;
 }
+
+/// A service that answers every request with an empty JSON list, keeping each request line
+/// as it arrived (`GET /v1/pets?x=1 HTTP/1.1`), so that tests see what was forwarded byte for
+/// byte. With `hang_up`, it closes each connection without answering.
+async fn recording_service(hang_up: bool) -> (u16, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("binds");
+    let port = listener.local_addr().expect("has an address").port();
+    let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let kept = std::sync::Arc::clone(&lines);
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let kept = std::sync::Arc::clone(&kept);
+            tokio::spawn(async move {
+                if hang_up {
+                    return;
+                }
+                let mut head = Vec::new();
+                let mut buffer = [0u8; 4096];
+                while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match stream.read(&mut buffer).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => head.extend_from_slice(&buffer[..n]),
+                    }
+                }
+                let text = String::from_utf8_lossy(&head).into_owned();
+                let line = text.lines().next().unwrap_or_default().to_string();
+                kept.lock().expect("not poisoned").push(line);
+                let answer = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\
+                              Content-Length: 2\r\nConnection: close\r\n\r\n[]";
+                let _ = stream.write_all(answer.as_bytes()).await;
+            });
+        }
+    });
+    (port, lines)
+}
+
+#[tokio::test]
+async fn the_request_target_is_forwarded_as_received() {
+    let server = start_default().await;
+    let (service, lines) = recording_service(false).await;
+    let port = proxy(&server, &document("openapi-3.0/petstore.yaml"), service).await;
+    // A URL in the query is no path; `"`, `<`, `>` and non-ASCII, which `http::Uri` refuses,
+    // are percent-encoded; everything else goes on byte for byte.
+    for (sent, forwarded) in [
+        (
+            "/v1/pets?next=http://x.com/y",
+            "/v1/pets?next=http://x.com/y",
+        ),
+        (
+            "/v1/pets?limit=ten&next=http://x.com/y",
+            "/v1/pets?limit=ten&next=http://x.com/y",
+        ),
+        ("/v1/pets?next=\"x\"", "/v1/pets?next=%22x%22"),
+        ("/v1/pets?tag=<a>&b=`", "/v1/pets?tag=%3Ca%3E&b=`"),
+        ("/v1/pets?name=Zo\u{eb}", "/v1/pets?name=Zo%C3%AB"),
+        (
+            "/v1//pets/%2F;v=1?a=%20&a=+&b",
+            "/v1//pets/%2F;v=1?a=%20&a=+&b",
+        ),
+        ("/v1/pets/{\"id\":1}?", "/v1/pets/{\"id\":1}?"),
+    ] {
+        let reply = send(port, "GET", sent, &[], "").await;
+        assert_eq!((reply.status, reply.body.as_str()), (200, "[]"), "{sent}");
+        let last = lines.lock().expect("not poisoned").last().cloned();
+        assert_eq!(last, Some(format!("GET {forwarded} HTTP/1.1")), "{sent}");
+    }
+    // Violations name the path the request had, not a piece of its query.
+    let json = imposter(&server, port).await;
+    let entries = json["contractViolations"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let pets: Vec<&Value> = entries
+        .iter()
+        .filter(|entry| entry["request"]["query"]["next"].is_string())
+        .collect();
+    assert!(
+        pets.iter()
+            .any(|entry| entry["request"]["query"]["limit"] == "ten"),
+        "{entries:?}"
+    );
+    for entry in pets {
+        assert_eq!(entry["request"]["path"], "/v1/pets", "{entry}");
+    }
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn only_an_unreachable_service_is_asked_whether_it_listens() {
+    let server = start_default().await;
+    let (service, _) = recording_service(true).await;
+    let port = proxy(&server, &document("openapi-3.0/petstore.yaml"), service).await;
+    let reply = send(port, "GET", "/v1/pets", &[], "").await;
+    assert_eq!(reply.status, 502);
+    let message = reply.json()["errors"][0]["message"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        message.starts_with(&format!(
+            "cannot forward GET /v1/pets to http://127.0.0.1:{service}/v1/pets: the service \
+             under test was reached, but did not answer with a whole HTTP response: "
+        )) && !message.contains("listening"),
+        "{message}"
+    );
+    assert_eq!(violations(&server, port).await, Vec::<String>::new());
+    server.shutdown().await;
+}

@@ -5,9 +5,11 @@
 //! Responses are prepared by `rehearsal-core`, exactly as the server would send them (merged
 //! with `defaultResponse`, object bodies serialised, binary bodies decoded), and predicates are
 //! evaluated by it too: the operation a stub stands for is the one whose method and path its
-//! predicates on `method` and `path` accept. An exact path (`equals`, `deepEquals`) is routed
-//! as a request would be; any other (`startsWith`, `matches`, ...) is tried against sample
-//! paths of each operation's template.
+//! predicates accept, each predicate cut down to what it says of `method` and `path` (its
+//! `headers`, `query` or `body` are no concern of routing). An exact path (`equals`,
+//! `deepEquals`) is routed as a request would be; any other (`startsWith`, `matches`, ...)
+//! is tried against sample paths of each operation's template. A stub whose predicates say
+//! nothing of method and path is checked against every operation, and a note says so.
 
 use std::fs;
 use std::path::Path;
@@ -132,8 +134,24 @@ struct Checker<'c> {
 /// The operations a stub stands for, or why it stands for none.
 enum Standing {
     For(Vec<Endpoint>),
+    /// Its predicates do not narrow method and path: every operation, for this reason.
+    Anywhere(String),
     Nowhere(String),
 }
+
+/// The request fields that route a request to an operation.
+const ROUTE_FIELDS: [&str; 2] = ["method", "path"];
+
+/// The operators that compare request fields, each field on its own.
+const FIELD_OPERATORS: [&str; 7] = [
+    "equals",
+    "deepEquals",
+    "contains",
+    "startsWith",
+    "endsWith",
+    "matches",
+    "exists",
+];
 
 /// Path parameter values tried against the predicates of a stub whose path is no exact one:
 /// a number, a word, a UUID.
@@ -171,6 +189,13 @@ impl Checker<'_> {
         report.stubs += 1;
         let endpoints = match self.standing(stub) {
             Standing::For(endpoints) => endpoints,
+            Standing::Anywhere(why) => {
+                report.notes.push(format!(
+                    "{name} is checked against every operation of the document, since {why}: \
+                     a response that any one operation allows passes"
+                ));
+                self.contract.endpoints().to_vec()
+            }
             Standing::Nowhere(why) => {
                 report.broken += 1;
                 report.violations += 1;
@@ -261,50 +286,56 @@ impl Checker<'_> {
         closest
     }
 
-    /// The operations whose method and path the stub's predicates on `method` and `path`
-    /// accept; every operation when it has none.
+    /// The operations whose method and path the stub's predicates accept; every operation
+    /// when they say nothing of method and path.
     fn standing(&self, stub: &Value) -> Standing {
         let predicates = stub
             .get("predicates")
             .and_then(Value::as_array)
             .map(Vec::as_slice)
             .unwrap_or_default();
+        // Every predicate compiles: injection is no reason to stop here.
+        let options = CompileOptions {
+            allow_injection: true,
+            binary_mode: false,
+        };
         let mut routing = Vec::new();
         let mut exact_path = None;
         for (index, json) in predicates.iter().enumerate() {
             if json.get("inject").is_some() {
                 continue;
             }
-            // Every predicate compiles: injection is no reason to stop here.
-            let options = CompileOptions {
-                allow_injection: true,
-                binary_mode: false,
-            };
-            let predicate = match Predicate::compile(json, &options) {
-                Ok(predicate) => predicate,
-                Err(error) => {
-                    return Standing::Nowhere(format!(
-                        "the server would refuse predicate {index}: {}",
-                        error.message
-                    ))
-                }
-            };
-            let reads_route = predicate.request_fields().is_some_and(|fields| {
-                !fields.is_empty() && fields.iter().all(|f| f == "method" || f == "path")
-            });
-            if reads_route {
-                exact_path = exact_path.or_else(|| exact(json));
-                routing.push(predicate);
+            if let Err(error) = Predicate::compile(json, &options) {
+                return Standing::Nowhere(format!(
+                    "the server would refuse predicate {index}: {}",
+                    error.message
+                ));
             }
+            // What the predicate says of method and path alone: a request the whole
+            // predicate accepts, this part accepts too.
+            let Some(route) = route_part(json) else {
+                continue;
+            };
+            let Ok(predicate) = Predicate::compile(&route, &options) else {
+                continue;
+            };
+            exact_path = exact_path.or_else(|| exact(&route));
+            routing.push(predicate);
+        }
+        if routing.is_empty() {
+            return Standing::Anywhere(if predicates.is_empty() {
+                "it has no predicates".to_owned()
+            } else {
+                "its predicates say nothing of method and path that can be read (an `or`, \
+                 `not` or `inject` is not)"
+                    .to_owned()
+            });
         }
         let endpoints = self.contract.endpoints();
         let accepts = |method: &str, path: &str| {
             let request = rehearsal_core::Request(request_map(method, path));
             routing.iter().all(|predicate| predicate.matches(&request))
         };
-        if routing.is_empty() {
-            return Standing::For(endpoints.to_vec());
-        }
         if let Some(path) = exact_path {
             let mut methods: Vec<&str> = Vec::new();
             for endpoint in endpoints {
@@ -353,6 +384,55 @@ impl Checker<'_> {
             Standing::For(found)
         }
     }
+}
+
+/// The part of a predicate that reads method and path, which every request the predicate
+/// accepts also passes; `None` when it says nothing of them. A field operator keeps its
+/// `method` and `path` (and its options but `jsonpath` and `xpath`), `and` the route parts of its parts, `or` the route
+/// parts of its branches when each has one; `not` is kept only when it reads method and path
+/// alone, since `not` of a weaker predicate would be a stronger one.
+fn route_part(predicate: &Value) -> Option<Value> {
+    let object = predicate.as_object()?;
+    if let Some(parts) = object.get("and").and_then(Value::as_array) {
+        let parts: Vec<Value> = parts.iter().filter_map(route_part).collect();
+        return match parts.len() {
+            0 => None,
+            1 => parts.into_iter().next(),
+            _ => Some(json!({ "and": parts })),
+        };
+    }
+    if let Some(branches) = object.get("or").and_then(Value::as_array) {
+        let parts: Option<Vec<Value>> = branches.iter().map(route_part).collect();
+        return parts
+            .filter(|parts| !parts.is_empty())
+            .map(|parts| json!({ "or": parts }));
+    }
+    if let Some(negated) = object.get("not") {
+        return (route_part(negated).as_ref() == Some(negated)).then(|| predicate.clone());
+    }
+    let operator = FIELD_OPERATORS
+        .iter()
+        .find(|operator| object.contains_key(**operator))?;
+    let fields = object.get(*operator)?.as_object()?;
+    let kept: Map<String, Value> = fields
+        .iter()
+        .filter(|(field, _)| ROUTE_FIELDS.contains(&field.as_str()))
+        .map(|(field, value)| (field.clone(), value.clone()))
+        .collect();
+    if kept.is_empty() {
+        return None;
+    }
+    if kept.len() == fields.len() {
+        return Some(predicate.clone());
+    }
+    // `jsonpath` and `xpath` select inside the body, which is left out.
+    let mut reduced: Map<String, Value> = object
+        .iter()
+        .filter(|(key, _)| !matches!(key.as_str(), "jsonpath" | "xpath"))
+        .map(|(key, value)| (key.clone(), value.clone()))
+        .collect();
+    reduced.insert((*operator).to_owned(), Value::Object(kept));
+    Some(Value::Object(reduced))
 }
 
 /// The path an `equals` or `deepEquals` predicate asks for, alone or inside `and`.
