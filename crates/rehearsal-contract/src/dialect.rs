@@ -68,7 +68,7 @@ pub(crate) fn schema_positions(document: &Document) -> BTreeSet<(PathBuf, String
     if let Ok(operations) = document.operations() {
         for operation in operations {
             walker.operation(operation.file, &operation.pointer, operation.value);
-            let item_pointer = parent(&operation.pointer);
+            let item_pointer = pointer::parent(&operation.pointer);
             if let Some(item) = document
                 .file(operation.file)
                 .and_then(|f| pointer::get(f, item_pointer))
@@ -526,9 +526,4 @@ fn integer_bounds(object: &mut Map<String, Value>) -> Vec<&'static str> {
         added.push("maximum");
     }
     added
-}
-
-/// `/a/b/c` -> `/a/b`.
-fn parent(pointer: &str) -> &str {
-    pointer.rsplit_once('/').map_or("", |(head, _)| head)
 }

@@ -37,6 +37,11 @@ pub(crate) fn get_mut<'a>(value: &'a mut Value, pointer: &str) -> Option<&'a mut
     Some(current)
 }
 
+/// The pointer of the value that holds the one at `pointer`: `/a/b/c` -> `/a/b`.
+pub(crate) fn parent(pointer: &str) -> &str {
+    pointer.rsplit_once('/').map_or("", |(head, _)| head)
+}
+
 /// A key as one token of a pointer.
 pub(crate) fn escape(key: &str) -> String {
     key.replace('~', "~0").replace('/', "~1")

@@ -263,7 +263,13 @@ impl Schemas {
             property: Value::String(property),
         } = error.kind()
         {
-            if self.is_one_way(view, &keyword_file, parent(&keyword_at), property, 4) {
+            if self.is_one_way(
+                view,
+                &keyword_file,
+                pointer::parent(&keyword_at),
+                property,
+                4,
+            ) {
                 // A readOnly property is not required in a request, nor a writeOnly one in a
                 // response.
                 return;
@@ -299,7 +305,7 @@ impl Schemas {
                     (_, Some(value)) => (keyword_at.clone(), format!("{keyword}: {value}")),
                     // A bound added to a standalone schema for `int32`/`int64`.
                     (_, None) => {
-                        let format_at = format!("{}/format", parent(&keyword_at));
+                        let format_at = format!("{}/format", pointer::parent(&keyword_at));
                         let format = rewritten
                             .files
                             .get(&keyword_file)
@@ -384,7 +390,7 @@ impl Schemas {
             | ValidationErrorKind::AnyOf { context } => context,
             _ => return false,
         };
-        let schema_at = parent(keyword_at);
+        let schema_at = pointer::parent(keyword_at);
         let Some(schema) = self
             .view(view)
             .rewritten
@@ -468,11 +474,6 @@ fn resolve_reference(from: &Path, reference: &str) -> Option<(PathBuf, String)> 
         joined.canonicalize().unwrap_or(joined)
     };
     Some((file, pointer::percent_decode(fragment)))
-}
-
-/// `/a/b/c` -> `/a/b`.
-fn parent(pointer: &str) -> &str {
-    pointer.rsplit_once('/').map_or("", |(head, _)| head)
 }
 
 pub(crate) fn file_uri(file: &Path) -> String {
