@@ -89,6 +89,8 @@ impl StartConfig {
             options_json: self.options_json.clone(),
             version: version.to_owned(),
             record_capacity: self.record_capacity,
+            // `--datadir` is resolved by a later change; until then it is accepted with a warning.
+            datadir: None,
         }
     }
 }

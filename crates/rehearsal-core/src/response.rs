@@ -241,8 +241,9 @@ fn is_truthy(value: &Value) -> bool {
     }
 }
 
-/// `postProcess` of mountebank's http server, minus the parts that depend on the request.
-fn prepare_is(
+/// `postProcess` of mountebank's http server, minus the parts that depend on the request: an
+/// `is` response (after its behaviors, for responses that have them) merged with the default.
+pub fn prepare_is(
     is: &Map<String, Value>,
     default: &DefaultResponse,
 ) -> Result<PreparedResponse, MbError> {

@@ -20,6 +20,7 @@ use crate::registry::Registry;
 use crate::ServerConfig;
 
 pub use error::ApiError;
+pub use imposters::replace_imposters;
 
 /// What every handler shares.
 #[derive(Debug)]

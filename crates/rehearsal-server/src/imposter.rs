@@ -17,6 +17,7 @@ use tokio::task::JoinHandle;
 use crate::clock;
 use crate::contract::ContractProxy;
 use crate::recorder::{Recorder, DEFAULT_CAPACITY};
+use crate::store::Store;
 
 /// A stub as the server runs it: the compiled stub plus what `--debug` records about it.
 #[derive(Debug)]
@@ -96,6 +97,8 @@ pub struct Imposter {
     listener: Mutex<Option<JoinHandle<()>>>,
     /// rehearsal's `contract` extension (docs/extensions.md).
     contract: Option<Arc<ContractProxy>>,
+    /// `--datadir`: where changes the imposter makes itself (proxy recordings) are saved.
+    store: Option<Arc<Store>>,
 }
 
 impl Imposter {
@@ -104,6 +107,7 @@ impl Imposter {
         port: u16,
         settings: ImposterSettings,
         contract: Option<Arc<ContractProxy>>,
+        store: Option<Arc<Store>>,
     ) -> Imposter {
         let scope = match spec.log_name() {
             Some(name) => format!("[{}:{port} {name}]", spec.protocol.as_str()),
@@ -128,12 +132,20 @@ impl Imposter {
             scope,
             listener: Mutex::new(None),
             contract,
+            store,
         }
     }
 
     /// The imposter's `contract`, when it has one.
     pub fn contract(&self) -> Option<&Arc<ContractProxy>> {
         self.contract.as_ref()
+    }
+
+    /// Saves the imposter to `--datadir`, when the server has one, before returning.
+    pub async fn persist(&self) {
+        if let Some(store) = &self.store {
+            store.save(self).await;
+        }
     }
 
     /// The log scope, e.g. `[http:4545 orders]`.

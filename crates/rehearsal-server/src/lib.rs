@@ -12,6 +12,7 @@ mod imposter;
 mod printer;
 mod recorder;
 mod registry;
+mod store;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -46,6 +47,8 @@ pub struct ServerConfig {
     pub version: String,
     /// How many requests an imposter keeps when it records them (oldest dropped first).
     pub record_capacity: usize,
+    /// `--datadir`: where imposters are kept so that they survive a restart.
+    pub datadir: Option<PathBuf>,
 }
 
 impl Default for ServerConfig {
@@ -63,6 +66,7 @@ impl Default for ServerConfig {
             options_json: serde_json::json!({}),
             version: env!("CARGO_PKG_VERSION").to_string(),
             record_capacity: recorder::DEFAULT_CAPACITY,
+            datadir: None,
         }
     }
 }
@@ -94,7 +98,11 @@ impl Server {
             record_capacity: config.record_capacity,
         };
         let state = Arc::new(api::AppState {
-            registry: registry::Registry::new(config.host.clone(), settings),
+            registry: registry::Registry::new(
+                config.host.clone(),
+                settings,
+                config.datadir.clone().map(|dir| Arc::new(store::Store::new(dir))),
+            ),
             config,
             started: std::time::Instant::now(),
         });
@@ -132,6 +140,18 @@ impl Server {
     /// The address the API listens on.
     pub fn local_addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// Replaces every imposter with those of `json`, `{"imposters": [...]}`, as `PUT /imposters`
+    /// does (how `--configfile` loads its file). Nothing changes when any imposter is invalid.
+    pub async fn put_imposters(
+        &self,
+        json: &serde_json::Value,
+    ) -> Result<(), Vec<rehearsal_core::MbError>> {
+        api::replace_imposters(&self.state, json)
+            .await
+            .map(drop)
+            .map_err(api::ApiError::into_errors)
     }
 
     /// Stops the API and closes every imposter and its connections.

@@ -10,6 +10,7 @@ use rehearsal_core::{ErrorCode, ImposterSpec, MbError};
 use crate::bind;
 use crate::contract::ContractProxy;
 use crate::imposter::{Imposter, ImposterSettings};
+use crate::store::Store;
 
 #[derive(Debug)]
 pub struct Registry {
@@ -17,14 +18,21 @@ pub struct Registry {
     /// The server's `--host`, the default bind address of imposters.
     host: Option<String>,
     settings: ImposterSettings,
+    /// `--datadir`, handed to every imposter.
+    store: Option<Arc<Store>>,
 }
 
 impl Registry {
-    pub fn new(host: Option<String>, settings: ImposterSettings) -> Registry {
+    pub fn new(
+        host: Option<String>,
+        settings: ImposterSettings,
+        store: Option<Arc<Store>>,
+    ) -> Registry {
         Registry {
             imposters: RwLock::new(BTreeMap::new()),
             host,
             settings,
+            store,
         }
     }
 
@@ -60,7 +68,13 @@ impl Registry {
             .local_addr()
             .map_err(|error| MbError::bad_data(error.to_string()))?
             .port();
-        let imposter = Arc::new(Imposter::new(spec, port, self.settings, contract));
+        let imposter = Arc::new(Imposter::new(
+            spec,
+            port,
+            self.settings,
+            contract,
+            self.store.clone(),
+        ));
         let handle = tokio::spawn(crate::http1::serve(listener, Arc::clone(&imposter)));
         imposter.set_listener(handle);
         tracing::info!("{} Open for business...", imposter.scope());

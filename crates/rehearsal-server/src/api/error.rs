@@ -15,6 +15,11 @@ pub struct ApiError {
 }
 
 impl ApiError {
+    /// The errors, for callers outside the HTTP API (`Server::put_imposters`).
+    pub fn into_errors(self) -> Vec<MbError> {
+        self.errors
+    }
+
     /// Errors with the status of the first one's code.
     pub fn from_errors(errors: Vec<MbError>) -> ApiError {
         let status = errors.first().map_or(400, |error| error.code.http_status());

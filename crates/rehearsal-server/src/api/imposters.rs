@@ -110,6 +110,25 @@ pub async fn replace_all(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let request = parse_body(&body)?;
+    let started = replace_imposters(&state, &request).await?;
+    let base = base_url(&headers);
+    let form = Form {
+        list: true,
+        ..Form::default()
+    };
+    let imposters: Vec<Value> = started
+        .iter()
+        .map(|imposter| imposter_json(imposter, form, &base))
+        .collect();
+    Ok(reply::json(&json!({ "imposters": imposters })))
+}
+
+/// What `PUT /imposters` does with its body `{"imposters": [...]}`; also how `--configfile`
+/// loads its imposters.
+pub async fn replace_imposters(
+    state: &AppState,
+    request: &Value,
+) -> Result<Vec<Arc<Imposter>>, ApiError> {
     let Some(list) = request.get("imposters") else {
         return Err(MbError::bad_data("'imposters' is a required field").into());
     };
@@ -121,7 +140,7 @@ pub async fn replace_all(
     let mut specs = Vec::with_capacity(list.len());
     let mut errors = Vec::new();
     for imposter in list {
-        match compile(&state, imposter).await {
+        match compile(state, imposter).await {
             Ok(compiled) => specs.push(compiled),
             Err(found) => errors.extend(found),
         }
@@ -134,16 +153,7 @@ pub async fn replace_all(
     for (spec, contract) in specs {
         started.push(state.registry.start(spec, contract).await?);
     }
-    let base = base_url(&headers);
-    let form = Form {
-        list: true,
-        ..Form::default()
-    };
-    let imposters: Vec<Value> = started
-        .iter()
-        .map(|imposter| imposter_json(imposter, form, &base))
-        .collect();
-    Ok(reply::json(&json!({ "imposters": imposters })))
+    Ok(started)
 }
 
 /// `DELETE /imposters`: replayable by default, for backwards compatibility.
