@@ -143,6 +143,7 @@ impl ImposterSpec {
         let no_match = Arc::new(StubResponse {
             response: no_match_response,
             json: no_match_json,
+            behaviors: Default::default(),
         });
         let stub_settings = StubSettings {
             default_response,

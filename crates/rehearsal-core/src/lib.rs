@@ -4,6 +4,7 @@
 //! Architecture Invariant: this crate has no async runtime, sockets, files or processes; its
 //! dependency list keeps it so.
 
+pub mod behavior;
 pub mod dispatch;
 pub mod error;
 pub mod imposter;

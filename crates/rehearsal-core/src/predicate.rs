@@ -98,3 +98,49 @@ pub fn lowercase(text: &str) -> std::borrow::Cow<'_, str> {
 
 #[cfg(test)]
 mod tests;
+
+/// A `jsonpath` or `xpath` selector as predicates apply it, for the other parts of mountebank
+/// that select from a request field: proxy predicate generators and the `copy` and `lookup`
+/// behaviors. No case folding, `except` or binary decoding is applied.
+#[derive(Debug, Clone)]
+pub struct FieldSelector {
+    selector: selector::Selector,
+}
+
+impl FieldSelector {
+    /// A jsonpath selector (jsonpath-plus syntax, the leading `$` optional).
+    pub fn jsonpath(selector: &str) -> Result<FieldSelector, String> {
+        Ok(FieldSelector {
+            selector: selector::Selector::JsonPath(selector::parse_jsonpath(selector)?),
+        })
+    }
+
+    /// An xpath selector with its namespace prefixes, checked as mountebank's dry run does.
+    pub fn xpath(
+        selector: &str,
+        namespaces: Vec<(String, String)>,
+    ) -> Result<FieldSelector, String> {
+        let xpath = selector::XPathSelector {
+            selector: selector.to_string(),
+            namespaces,
+        };
+        xpath.validate()?;
+        Ok(FieldSelector {
+            selector: selector::Selector::XPath(xpath),
+        })
+    }
+
+    /// What the selector picks from `text`: `None` when nothing, the value when one, all of
+    /// them (sorted as mountebank sorts) when several.
+    pub fn select(&self, text: &str) -> Option<Value> {
+        let plain = model::Normalizer {
+            lower_keys: false,
+            lower_values: false,
+            except: None,
+            binary: false,
+            selector: None,
+            force_strings: false,
+        };
+        self.selector.select(text, &plain)
+    }
+}

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
+use crate::behavior::Behaviors;
 use crate::predicate::{CompileOptions, Predicate};
 use crate::response::{self, DefaultResponse, Response};
 use crate::{ErrorCode, MbError, Request};
@@ -25,6 +26,8 @@ pub struct Stub {
 pub struct StubResponse {
     pub response: Response,
     pub json: Value,
+    /// Applied to the response, in order, each time it is served (not to faults).
+    pub behaviors: Behaviors,
 }
 
 /// What compiling a stub needs from the imposter and the server.
@@ -94,6 +97,7 @@ impl Stub {
                     let compiled = Arc::new(StubResponse {
                         response: compiled,
                         json: response_json.clone(),
+                        behaviors: Behaviors::default(),
                     });
                     sequence.extend(std::iter::repeat_n(compiled, repeat));
                 }
@@ -105,7 +109,11 @@ impl Stub {
             let json = serde_json::json!({"is": {}});
             let response =
                 response::compile(&json, context.default_response).map_err(|error| vec![error])?;
-            sequence.push(Arc::new(StubResponse { response, json }));
+            sequence.push(Arc::new(StubResponse {
+                response,
+                json,
+                behaviors: Behaviors::default(),
+            }));
         }
         let predicates = match fields.get("predicates") {
             None | Some(Value::Null) => Vec::new(),

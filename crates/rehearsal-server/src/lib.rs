@@ -4,6 +4,7 @@
 //! take as "ready"; [`Server::shutdown`] closes every imposter.
 
 mod api;
+mod behaviors;
 mod bind;
 mod clock;
 mod contract;
