@@ -10,6 +10,7 @@ pub mod error;
 pub mod imposter;
 pub mod near_miss;
 pub mod predicate;
+pub mod proxy;
 pub mod request;
 pub mod response;
 pub mod stub;

@@ -10,6 +10,7 @@ use base64::engine::DecodePaddingMode;
 use base64::Engine as _;
 use serde_json::{Map, Value};
 
+use crate::proxy::ProxyConfig;
 use crate::MbError;
 
 /// Base64 as Node decodes it: padding optional, stray trailing bits ignored.
@@ -27,23 +28,89 @@ pub enum Response {
     Is(PreparedResponse),
     /// A `fault`: the server breaks the connection instead of answering.
     Fault(Fault),
-    /// A `proxy` response. Proxying arrives in a later release: the imposter keeps and echoes
-    /// the stub, and answers requests that reach it with an `invalid proxy` error.
-    Proxy { to: String },
+    /// A `proxy` response: the server forwards the request and maybe records the answer.
+    Proxy(Box<ProxyConfig>),
 }
 
-/// mountebank's connection faults.
+/// Connection faults: mountebank's two, and two of rehearsal's (docs/extensions.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fault {
     /// Destroy the socket without answering.
     ConnectionResetByPeer,
-    /// Write bytes that are not HTTP, then destroy the socket.
-    RandomDataThenClose,
+    /// Write bytes that are not HTTP, then destroy the socket: mountebank's fixed bytes, or
+    /// bytes drawn from a seed when the response has `random`.
+    RandomDataThenClose(Option<RandomData>),
+    /// Close the connection cleanly without writing anything (rehearsal's extension).
+    EmptyResponse,
+    /// Start a chunked `200` response, then write a chunk that is not valid and close
+    /// (rehearsal's extension).
+    MalformedResponseChunk,
+}
+
+/// `"random": {"seed": N, "bytes": N}` beside `RANDOM_DATA_THEN_CLOSE`: the same bytes for the
+/// same seed, on every request and every run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RandomData {
+    pub seed: u64,
+    pub length: usize,
 }
 
 impl Fault {
     /// The garbage mountebank writes for `RANDOM_DATA_THEN_CLOSE`.
     pub const RANDOM_DATA: &'static [u8] = b"Htijy%@tWXJ/hQ#[Q:7G@dH4\"gu[QaX&";
+
+    /// The head and the broken chunk `MALFORMED_RESPONSE_CHUNK` writes: one valid chunk, then
+    /// a size line that is not hexadecimal.
+    pub const MALFORMED_CHUNK: &'static [u8] = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n5\r\nhello\r\nZZ\r\nnot a chunk\r\n";
+
+    /// The bytes `RANDOM_DATA_THEN_CLOSE` writes.
+    pub fn random_bytes(data: Option<RandomData>) -> std::borrow::Cow<'static, [u8]> {
+        match data {
+            None => std::borrow::Cow::Borrowed(Self::RANDOM_DATA),
+            Some(RandomData { seed, length }) => {
+                let mut rng = fastrand::Rng::with_seed(seed);
+                std::borrow::Cow::Owned((0..length).map(|_| rng.u8(..)).collect())
+            }
+        }
+    }
+}
+
+/// The most bytes `random.bytes` may ask for.
+const MAX_RANDOM_BYTES: u64 = 16 * 1024 * 1024;
+
+fn compile_fault(fields: &Map<String, Value>, fault: &Value) -> Result<Option<Fault>, MbError> {
+    Ok(match fault.as_str() {
+        Some("CONNECTION_RESET_BY_PEER") => Some(Fault::ConnectionResetByPeer),
+        Some("RANDOM_DATA_THEN_CLOSE") => Some(Fault::RandomDataThenClose(random_data(
+            fields.get("random"),
+        )?)),
+        Some("EMPTY_RESPONSE") => Some(Fault::EmptyResponse),
+        Some("MALFORMED_RESPONSE_CHUNK") => Some(Fault::MalformedResponseChunk),
+        _ => None,
+    })
+}
+
+fn random_data(json: Option<&Value>) -> Result<Option<RandomData>, MbError> {
+    let Some(json) = json.filter(|value| !value.is_null()) else {
+        return Ok(None);
+    };
+    let error = || {
+        MbError::bad_data(format!(
+            "'random' must be {{\"seed\": <whole number>, \"bytes\": <1 to {MAX_RANDOM_BYTES}>}}, not {json}"
+        ))
+    };
+    let seed = json.get("seed").and_then(Value::as_u64).ok_or_else(error)?;
+    let length = match json.get("bytes") {
+        None => 64,
+        Some(bytes) => bytes
+            .as_u64()
+            .filter(|n| (1..=MAX_RANDOM_BYTES).contains(n))
+            .ok_or_else(error)?,
+    };
+    Ok(Some(RandomData {
+        seed,
+        length: length as usize,
+    }))
 }
 
 /// An HTTP response with every mountebank default applied.
@@ -135,15 +202,14 @@ pub fn compile(json: &Value, default: &DefaultResponse) -> Result<Response, MbEr
             .map_err(|error| error.with_source(json.clone()));
     }
     if let Some(fault) = fields.get("fault").filter(|fault| is_truthy(fault)) {
-        return match fault.as_str() {
-            Some("CONNECTION_RESET_BY_PEER") => Ok(Response::Fault(Fault::ConnectionResetByPeer)),
-            Some("RANDOM_DATA_THEN_CLOSE") => Ok(Response::Fault(Fault::RandomDataThenClose)),
+        return match compile_fault(fields, fault).map_err(|e| e.with_source(json.clone()))? {
+            Some(fault) => Ok(Response::Fault(fault)),
             // mountebank logs an unknown fault and answers with the default response.
-            _ => prepare_is(&Map::new(), default).map(Response::Is),
+            None => prepare_is(&Map::new(), default).map(Response::Is),
         };
     }
     if let Some(proxy) = fields.get("proxy").filter(|proxy| is_truthy(proxy)) {
-        return compile_proxy(proxy).map(|to| Response::Proxy { to });
+        return ProxyConfig::compile(proxy).map(|proxy| Response::Proxy(Box::new(proxy)));
     }
     if present("inject") {
         return Err(MbError::new(
@@ -153,31 +219,6 @@ pub fn compile(json: &Value, default: &DefaultResponse) -> Result<Response, MbEr
         .with_source(json.clone()));
     }
     Err(MbError::bad_data("unrecognized response type").with_source(json.clone()))
-}
-
-/// Validates `proxy.to` as mountebank's dry run does: present, a URL, and without a path.
-fn compile_proxy(proxy: &Value) -> Result<String, MbError> {
-    let Some(to) = proxy.get("to") else {
-        return Err(MbError::bad_data("Missing to"));
-    };
-    let Some(to) = to.as_str() else {
-        return Err(MbError::bad_data(format!(
-            "proxy.to must be a URL such as \"http://host:port\", not {to}"
-        )));
-    };
-    let Some((scheme, rest)) = to.split_once("://") else {
-        return Err(MbError::bad_data(format!("Invalid URL: {to}")));
-    };
-    if scheme.starts_with("http") {
-        let path_start = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-        let path = rest[path_start..].split(['?', '#']).next().unwrap_or("");
-        if !path.is_empty() && path != "/" {
-            return Err(MbError::bad_data(format!(
-                "proxy.to must not contain a path '{path}'"
-            )));
-        }
-    }
-    Ok(to.to_string())
 }
 
 /// The number of times a response is served before the next one: `repeat`, default 1.

@@ -7,6 +7,6 @@
 //! write responses themselves. The control API uses axum.
 
 mod connection;
-mod message;
+pub(crate) mod message;
 
 pub use connection::serve;

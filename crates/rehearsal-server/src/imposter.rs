@@ -7,12 +7,16 @@ use std::time::Instant;
 
 use arc_swap::ArcSwap;
 use rehearsal_core::request::{HttpParts, RequestFields};
+use rehearsal_core::Request;
 use rehearsal_core::{
-    ErrorCode, ImposterSpec, MbError, PreparedResponse, Protocol, Response, Stub, StubIndex,
+    ImposterSpec, MbError, PreparedResponse, Protocol, Response, Stub, StubIndex,
     StubResponse, StubSettings,
 };
 use serde_json::{Map, Value};
 use tokio::task::JoinHandle;
+
+mod record;
+mod resolve;
 
 use crate::clock;
 use crate::contract::ContractProxy;
@@ -41,6 +45,9 @@ struct StubSet {
     stubs: Vec<Arc<RunningStub>>,
     fields: RequestFields,
     index: StubIndex,
+    /// Some response reads the whole request (a proxy forwards it and generates predicates
+    /// from it; behaviors copy from any field).
+    whole_request: bool,
 }
 
 impl StubSet {
@@ -48,12 +55,27 @@ impl StubSet {
         let fields =
             RequestFields::union(stubs.iter().map(|running| running.stub.request_fields()));
         let index = StubIndex::new(stubs.iter().map(|running| &running.stub));
+        let whole_request = stubs.iter().any(|running| reads_whole_request(&running.stub));
         StubSet {
             stubs,
             fields,
             index,
+            whole_request,
         }
     }
+}
+
+fn reads_whole_request(stub: &Stub) -> bool {
+    let responses = stub.json().get("responses").and_then(Value::as_array);
+    responses.is_some_and(|responses| {
+        responses.iter().any(|response| {
+            response.get("proxy").is_some()
+                || response
+                    .get("behaviors")
+                    .and_then(Value::as_array)
+                    .is_some_and(|behaviors| !behaviors.is_empty())
+        })
+    })
 }
 
 /// The server-wide settings an imposter needs while it answers.
@@ -68,6 +90,8 @@ pub struct ImposterSettings {
 /// What the connection should do for one request.
 #[derive(Debug)]
 pub enum Outcome {
+    /// The chosen response needs work that waits (behaviors, a proxy): `Imposter::resolve`.
+    Resolve(Box<Pending>),
     Respond(PreparedResponse),
     /// Shared, unchanged prepared response: the common case, no copy.
     RespondShared(Arc<StubResponse>),
@@ -75,6 +99,27 @@ pub enum Outcome {
     /// No stub matched and the imposter's contract forwards such requests to the service under
     /// test; `ContractProxy::respond` does it.
     Forward,
+}
+
+/// A response chosen for a request that still has to be made.
+#[derive(Debug)]
+pub struct Pending {
+    pub chosen: Arc<StubResponse>,
+    /// The whole request in mountebank's shape.
+    pub request: Request,
+    /// The stub that matched; `None` for the default response.
+    pub stub: Option<Arc<RunningStub>>,
+    /// The CORS preflight headers to add, for `allowCORS` imposters.
+    pub cors: Option<[(&'static str, String); 3]>,
+}
+
+/// The parts of a request as the client sent them, which a proxy forwards.
+#[derive(Debug, Clone, Copy)]
+pub struct Sent<'a> {
+    /// Path and query, exactly as sent.
+    pub target: &'a str,
+    /// The body before any `Content-Encoding` was undone.
+    pub body: &'a [u8],
 }
 
 #[derive(Debug)]
@@ -183,7 +228,7 @@ impl Imposter {
         let cors = preflight.then(|| cors_headers(&parts));
         let stubs = self.stubs.load();
         // Recording shows the whole request; otherwise only what the predicates read is built.
-        let request = if self.stores_requests || self.settings.record_matches {
+        let request = if self.stores_requests || self.settings.record_matches || stubs.whole_request {
             parts.into_request()
         } else {
             parts.into_request_with(&stubs.fields)
@@ -220,20 +265,30 @@ impl Imposter {
                 stubs.stubs[index].matches.push(&record);
             }
         }
+        let waits = matches!(chosen.response, Response::Proxy(_))
+            || (matches!(chosen.response, Response::Is(_)) && !chosen.behaviors.is_empty());
+        if waits {
+            return Outcome::Resolve(Box::new(Pending {
+                stub: matched.map(|position| Arc::clone(&stubs.stubs[position])),
+                chosen,
+                request,
+                cors,
+            }));
+        }
         match (&chosen.response, cors) {
             (Response::Fault(fault), _) => Outcome::Fault(*fault),
-            (Response::Proxy { to }, _) => Outcome::Respond(imposter_error(MbError::new(
-                ErrorCode::InvalidProxy,
-                format!("proxying to {to} is not supported yet by rehearsal"),
-            ))),
             (Response::Is(_), None) => Outcome::RespondShared(chosen),
-            (Response::Is(prepared), Some(cors)) => {
-                let mut prepared = prepared.clone();
-                for (name, value) in cors {
-                    prepared.set_header(name, value);
-                }
-                Outcome::Respond(prepared)
-            }
+            (Response::Is(prepared), Some(cors)) => Outcome::Respond(with_cors(prepared.clone(), cors)),
+            (Response::Proxy(_), _) => unreachable!("proxies are resolved above"),
+        }
+    }
+
+    /// Answers one request as [`Imposter::respond`] does, and makes the responses that wait
+    /// (behaviors, proxies).
+    pub async fn answer(&self, parts: HttpParts, sent: Sent<'_>) -> Outcome {
+        match self.respond(parts) {
+            Outcome::Resolve(pending) => self.resolve(*pending, sent).await,
+            outcome => outcome,
         }
     }
 
@@ -295,6 +350,16 @@ impl Imposter {
             })
             .collect()
     }
+}
+
+fn with_cors(
+    mut prepared: PreparedResponse,
+    cors: [(&'static str, String); 3],
+) -> PreparedResponse {
+    for (name, value) in cors {
+        prepared.set_header(name, value);
+    }
+    prepared
 }
 
 /// How mountebank answers when an imposter fails on a request: 500 with its error JSON.

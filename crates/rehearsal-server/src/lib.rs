@@ -11,6 +11,7 @@ mod contract;
 mod http1;
 mod imposter;
 mod printer;
+mod proxy;
 mod recorder;
 mod registry;
 mod store;

@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 use super::forward::{hop_by_hop, split_target, Failure, ForwardError};
 use super::ContractProxy;
 use crate::clock;
-use crate::imposter::{Imposter, Outcome};
+use crate::imposter::{Imposter, Outcome, Sent};
 
 /// Who answered a request, as violations name it.
 #[derive(Debug, Clone, Copy)]
@@ -43,7 +43,15 @@ impl ContractProxy {
             headers: parts.headers.clone(),
             body,
         };
-        let outcome = imposter.respond(parts);
+        let outcome = imposter
+            .answer(
+                parts,
+                Sent {
+                    target: &sent.target,
+                    body: &sent.body,
+                },
+            )
+            .await;
         let (outcome, answer) = match outcome {
             Outcome::Forward => self.forward(&sent, close, imposter.scope()).await,
             Outcome::RespondShared(chosen) => {
@@ -61,6 +69,8 @@ impl ContractProxy {
             }
             // A fault answers nothing; only the request can be checked.
             Outcome::Fault(fault) => (Outcome::Fault(fault), None),
+            // `Imposter::answer` has already resolved what waits.
+            Outcome::Resolve(pending) => (Outcome::Resolve(pending), None),
         };
         let checked = Request {
             body: checked_body,

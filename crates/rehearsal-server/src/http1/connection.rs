@@ -11,7 +11,7 @@ use tokio::task::JoinSet;
 
 use super::message::{self, Framing, Head, Malformed};
 use crate::bind::ip_text;
-use crate::imposter::{Imposter, Outcome};
+use crate::imposter::{Imposter, Outcome, Sent};
 
 /// Accepts connections until the task is aborted; aborting it drops the `JoinSet`, which
 /// aborts every connection task and so closes every socket, as mountebank's `close` does.
@@ -57,15 +57,28 @@ async fn connection(mut stream: TcpStream, peer: SocketAddr, imposter: Arc<Impos
             head.method,
             head.target
         );
+        if head.method == "CONNECT" {
+            // mountebank tunnels CONNECT to the imposter itself: the client's requests inside
+            // the tunnel are answered by the same stubs, so the connection just carries on.
+            if stream
+                .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
+                .await
+                .is_err()
+            {
+                return;
+            }
+            continue;
+        }
         let keep_alive = head.keeps_alive();
         let head_only = head.method == "HEAD";
         let http10 = head.minor_version == 0;
         let text = message::body_text(&head, &body);
+        let target = head.target;
         let parts = HttpParts {
             request_from: Arc::clone(&request_from),
             ip: Arc::clone(&ip),
             method: head.method,
-            target: head.target,
+            target: target.clone(),
             headers: head.headers,
             body: text,
         };
@@ -73,18 +86,25 @@ async fn connection(mut stream: TcpStream, peer: SocketAddr, imposter: Arc<Impos
         let outcome = match imposter.contract() {
             // rehearsal's `contract` extension: checked, and maybe forwarded (docs/extensions.md).
             Some(contract) => contract.respond(&imposter, parts, body).await,
-            None => imposter.respond(parts),
+            None => {
+                let sent = Sent {
+                    target: &target,
+                    body: &body,
+                };
+                imposter.answer(parts, sent).await
+            }
         };
         let closes = match outcome {
             Outcome::RespondShared(chosen) => match &chosen.response {
                 Response::Is(prepared) => write(&mut out, prepared, head_only, http10),
                 // The imposter shares only `is` responses; anything else ends the connection.
-                Response::Fault(_) | Response::Proxy { .. } => return,
+                Response::Fault(_) | Response::Proxy(_) => return,
             },
             Outcome::Respond(prepared) => write(&mut out, &prepared, head_only, http10),
             Outcome::Fault(fault) => return break_connection(stream, fault).await,
-            // `ContractProxy::respond` forwards; only it sees the imposters that ask to.
-            Outcome::Forward => return,
+            // `ContractProxy::respond` forwards and `Imposter::answer` resolves; neither
+            // returns these.
+            Outcome::Forward | Outcome::Resolve(_) => return,
         };
         if stream.write_all(&out).await.is_err() {
             return;
@@ -172,10 +192,24 @@ async fn reject(stream: &mut TcpStream, malformed: Malformed) {
     let _ = stream.shutdown().await;
 }
 
-/// mountebank's faults: destroy the socket, after writing garbage for `RANDOM_DATA_THEN_CLOSE`.
+/// Faults: mountebank's destroy the socket (after writing garbage for
+/// `RANDOM_DATA_THEN_CLOSE`); rehearsal's close it cleanly, after a broken chunk for
+/// `MALFORMED_RESPONSE_CHUNK`.
 async fn break_connection(mut stream: TcpStream, fault: Fault) {
-    if fault == Fault::RandomDataThenClose {
-        let _ = stream.write_all(Fault::RANDOM_DATA).await;
+    match fault {
+        Fault::ConnectionResetByPeer => {}
+        Fault::RandomDataThenClose(data) => {
+            let _ = stream.write_all(&Fault::random_bytes(data)).await;
+        }
+        Fault::EmptyResponse => {
+            let _ = stream.shutdown().await;
+            return;
+        }
+        Fault::MalformedResponseChunk => {
+            let _ = stream.write_all(Fault::MALFORMED_CHUNK).await;
+            let _ = stream.shutdown().await;
+            return;
+        }
     }
     // Closing with unread data or a zero linger makes the kernel send RST, as `destroy()` does.
     let _ = socket2::SockRef::from(&stream).set_linger(Some(std::time::Duration::ZERO));

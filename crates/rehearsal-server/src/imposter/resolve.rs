@@ -1,0 +1,196 @@
+//! Responses that wait: `is` responses with behaviors, and proxies (`responseResolver.js`).
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use base64::Engine as _;
+use rehearsal_core::proxy::{ProxyConfig, ProxyMode};
+use rehearsal_core::request::headers_object;
+use rehearsal_core::{response, MbError, PreparedResponse, Request, Response, StubResponse};
+use serde_json::{Map, Value};
+
+use super::{imposter_error, with_cors, Imposter, Outcome, Pending, RunningStub, Sent};
+use crate::behaviors;
+use crate::proxy::{self, OriginRequest, OriginResponse};
+
+impl Imposter {
+    /// Makes a response [`Imposter::respond`] chose but could not make at once. A failure
+    /// answers that one request with mountebank's `500` error JSON.
+    pub async fn resolve(&self, pending: Pending, sent: Sent<'_>) -> Outcome {
+        let Pending {
+            chosen,
+            request,
+            stub,
+            cors,
+        } = pending;
+        let made = match &chosen.response {
+            Response::Is(_) => self.apply_behaviors(&chosen, &request).await,
+            Response::Proxy(config) => {
+                self.proxy(config, &chosen, &request, stub.as_ref(), sent)
+                    .await
+            }
+            Response::Fault(fault) => return Outcome::Fault(*fault),
+        };
+        match made {
+            Ok(prepared) => Outcome::Respond(match cors {
+                Some(cors) => with_cors(prepared, cors),
+                None => prepared,
+            }),
+            Err(error) => {
+                tracing::error!("{} X=> {}", self.scope, error.to_json());
+                Outcome::Respond(imposter_error(error))
+            }
+        }
+    }
+
+    async fn apply_behaviors(
+        &self,
+        chosen: &StubResponse,
+        request: &Request,
+    ) -> Result<PreparedResponse, MbError> {
+        let is = match chosen.json.get("is") {
+            Some(Value::Object(is)) => is.clone(),
+            _ => Map::new(),
+        };
+        let is = behaviors::execute(&chosen.behaviors, request, is, &self.scope).await?;
+        response::prepare_is(&is, &self.stub_settings.default_response)
+    }
+
+    /// Forwards the request to the origin, runs the response's behaviors on the answer (so a
+    /// recording keeps what they made, and they run once), and records it as the mode asks.
+    async fn proxy(
+        &self,
+        config: &ProxyConfig,
+        chosen: &StubResponse,
+        request: &Request,
+        stub: Option<&Arc<RunningStub>>,
+        sent: Sent<'_>,
+    ) -> Result<PreparedResponse, MbError> {
+        let started = Instant::now();
+        let method = request
+            .field("method")
+            .and_then(Value::as_str)
+            .unwrap_or("GET");
+        let answer = proxy::send(
+            config,
+            OriginRequest {
+                method,
+                target: sent.target,
+                headers: header_lines(request),
+                body: sent.body,
+            },
+        )
+        .await?;
+        tracing::debug!(
+            "{} Proxy {} <= {} {}",
+            self.scope,
+            config.to,
+            answer.status,
+            answer.body.len()
+        );
+        let elapsed = started.elapsed().as_millis() as u64;
+        let is = recorded_is(&answer, elapsed);
+        let is = behaviors::execute(&chosen.behaviors, request, is, &self.scope).await?;
+        if config.mode != ProxyMode::Transparent {
+            if let Some(stub) = stub {
+                self.record_proxy_response(config, stub, &with_injected(request, config), &is);
+                self.persist().await;
+            }
+        }
+        response::prepare_is(&is, &self.stub_settings.default_response)
+    }
+}
+
+/// The request's headers as lines, repeated headers once per value.
+fn header_lines(request: &Request) -> Vec<(String, String)> {
+    let Some(Value::Object(headers)) = request.field("headers") else {
+        return Vec::new();
+    };
+    let mut lines = Vec::with_capacity(headers.len());
+    for (name, value) in headers {
+        match value {
+            Value::Array(values) => lines.extend(
+                values
+                    .iter()
+                    .map(|value| (name.clone(), value.as_str().unwrap_or_default().to_string())),
+            ),
+            Value::String(text) => lines.push((name.clone(), text.clone())),
+            other => lines.push((name.clone(), other.to_string())),
+        }
+    }
+    lines
+}
+
+/// mountebank sets `injectHeaders` on the request object itself before it generates the
+/// recording's predicates, so predicates on headers see them.
+fn with_injected(request: &Request, config: &ProxyConfig) -> Request {
+    let mut request = request.clone();
+    if let Some(Value::Object(headers)) = request.0.get_mut("headers") {
+        for (name, value) in &config.inject_headers {
+            headers.insert(name.clone(), Value::String(value.clone()));
+        }
+    }
+    request
+}
+
+/// Content encodings and types whose bodies mountebank records as base64 (`httpProxy.js`).
+const BINARY_ENCODINGS: [&str; 4] = ["gzip", "br", "compress", "deflate"];
+const BINARY_TYPES: [&str; 19] = [
+    "audio/",
+    "application/epub+zip",
+    "application/gzip",
+    "application/java-archive",
+    "application/msword",
+    "application/octet-stream",
+    "application/pdf",
+    "application/rtf",
+    "application/vnd.ms-excel",
+    "application/vnd.ms-fontobject",
+    "application/vnd.ms-powerpoint",
+    "application/vnd.visio",
+    "application/x-shockwave-flash",
+    "application/x-tar",
+    "application/zip",
+    "font/",
+    "image/",
+    "model/",
+    "video/",
+];
+
+/// The origin's answer as the `is` response a recording stores: `statusCode`, every header as
+/// the origin wrote it, the body (parsed when it is JSON, base64 when binary), `_mode`, and how
+/// long the origin took.
+fn recorded_is(answer: &OriginResponse, elapsed_ms: u64) -> Map<String, Value> {
+    // Node looks at the lower-cased header, and at its last value when repeated.
+    let last = |name: &str| {
+        answer
+            .headers
+            .iter()
+            .rev()
+            .find(|(key, _)| key.eq_ignore_ascii_case(name))
+            .map_or("", |(_, value)| value.as_str())
+    };
+    let binary = BINARY_ENCODINGS
+        .iter()
+        .any(|encoding| last("content-encoding").contains(encoding))
+        || BINARY_TYPES
+            .iter()
+            .any(|kind| last("content-type").contains(kind));
+    let text = if binary {
+        base64::engine::general_purpose::STANDARD.encode(&answer.body)
+    } else {
+        String::from_utf8_lossy(&answer.body).into_owned()
+    };
+    // `maybeJSON`: a body that parses as JSON is recorded as JSON.
+    let body = serde_json::from_str::<Value>(&text).unwrap_or(Value::String(text));
+    let mut is = Map::new();
+    is.insert("statusCode".into(), Value::from(answer.status));
+    is.insert("headers".into(), headers_object(&answer.headers));
+    is.insert("body".into(), body);
+    is.insert(
+        "_mode".into(),
+        Value::String(if binary { "binary" } else { "text" }.into()),
+    );
+    is.insert("_proxyResponseTime".into(), Value::from(elapsed_ms));
+    is
+}

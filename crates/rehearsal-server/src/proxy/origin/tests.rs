@@ -1,0 +1,1 @@
+//! Tests of the origin client against real loopback origins.
