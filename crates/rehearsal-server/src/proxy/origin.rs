@@ -116,43 +116,44 @@ async fn connect(config: &ProxyConfig, to: &str) -> Result<Box<dyn Stream>, MbEr
     }
 }
 
-/// The request as written to the origin: the client's headers with `injectHeaders` applied,
-/// `Host` naming the origin (unless injected), and the body framed by its length.
+/// The request as written to the origin, with the headers Node's `http.request` would send
+/// for mountebank: the client's, in order; `injectHeaders` and `host` (naming the origin,
+/// unless injected) replacing a header of the same name in place, name included; the body
+/// framed by its length; and `Connection: keep-alive` when the client named no connection
+/// option, as Node's agent adds.
 fn request_bytes(
     origin: &Origin,
     inject: &[(String, String)],
     request: &OriginRequest<'_>,
 ) -> Vec<u8> {
-    let mut headers: Vec<(String, String)> = request
-        .headers
-        .iter()
-        // The body is sent whole, framed by Content-Length, whatever framing the client used.
-        .filter(|(name, _)| {
-            !name.eq_ignore_ascii_case("transfer-encoding")
-                && !name.eq_ignore_ascii_case("content-length")
-        })
-        .cloned()
-        .collect();
-    let mut set = |name: &str, value: String| {
-        match headers
-            .iter_mut()
-            .find(|(key, _)| key.eq_ignore_ascii_case(name))
-        {
-            Some(existing) => *existing = (existing.0.clone(), value),
-            None => headers.push((name.to_string(), value)),
-        }
+    let mut headers = request.headers.clone();
+    let position = |headers: &[(String, String)], name: &str| {
+        headers
+            .iter()
+            .position(|(key, _)| key.eq_ignore_ascii_case(name))
+    };
+    let mut set = |name: &str, value: String| match position(&headers, name) {
+        Some(at) => headers[at] = (name.to_string(), value),
+        None => headers.push((name.to_string(), value)),
     };
     for (name, value) in inject {
         set(name, value.clone());
     }
     if !inject.iter().any(|(name, _)| name.eq_ignore_ascii_case("host")) {
-        set("Host", origin.host_header());
+        set("host", origin.host_header());
     }
-    let had_length = request.headers.iter().any(|(name, _)| {
-        name.eq_ignore_ascii_case("content-length") || name.eq_ignore_ascii_case("transfer-encoding")
-    });
-    if !request.body.is_empty() || had_length {
-        set("Content-Length", request.body.len().to_string());
+    // The body is sent whole, however the client framed it.
+    let length = request.body.len().to_string();
+    if let Some(at) = position(&headers, "transfer-encoding") {
+        headers[at] = ("Content-Length".into(), length);
+        headers.retain(|(name, _)| !name.eq_ignore_ascii_case("transfer-encoding"));
+    } else if let Some(at) = position(&headers, "content-length") {
+        headers[at].1 = length;
+    } else if !request.body.is_empty() {
+        headers.push(("Content-Length".into(), length));
+    }
+    if position(&headers, "connection").is_none() {
+        headers.push(("Connection".into(), "keep-alive".into()));
     }
     let mut bytes = Vec::with_capacity(256 + request.body.len());
     bytes.extend_from_slice(request.method.as_bytes());

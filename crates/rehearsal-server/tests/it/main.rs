@@ -6,4 +6,6 @@
 mod api;
 mod client;
 mod contract;
+mod faults;
 mod imposters;
+mod proxies;
