@@ -25,8 +25,17 @@ pub struct PredicateGenerator {
 
 impl PartialEq for PredicateGenerator {
     fn eq(&self, other: &PredicateGenerator) -> bool {
-        (&self.parameters, &self.matches, &self.operator, &self.ignore)
-            == (&other.parameters, &other.matches, &other.operator, &other.ignore)
+        (
+            &self.parameters,
+            &self.matches,
+            &self.operator,
+            &self.ignore,
+        ) == (
+            &other.parameters,
+            &other.matches,
+            &other.operator,
+            &other.ignore,
+        )
     }
 }
 
@@ -106,7 +115,10 @@ impl PredicateGenerator {
                     }
                     (None, wanted) => {
                         let value = request.field(field).cloned().unwrap_or(Value::Null);
-                        ("equals".to_string(), single(field, self.equals(&value, wanted)))
+                        (
+                            "equals".to_string(),
+                            single(field, self.equals(&value, wanted)),
+                        )
                     }
                 };
                 predicate.insert(operator, expected);
@@ -151,11 +163,14 @@ impl PredicateGenerator {
 }
 
 fn compile_selector(value: &Value, kind: &str) -> Result<FieldSelector, MbError> {
-    let selector = value.get("selector").and_then(Value::as_str).ok_or_else(|| {
-        MbError::bad_data(format!(
-            "a predicate generator's {kind} needs a 'selector' string"
-        ))
-    })?;
+    let selector = value
+        .get("selector")
+        .and_then(Value::as_str)
+        .ok_or_else(|| {
+            MbError::bad_data(format!(
+                "a predicate generator's {kind} needs a 'selector' string"
+            ))
+        })?;
     let compiled = if kind == "jsonpath" {
         FieldSelector::jsonpath(selector)
     } else {

@@ -146,7 +146,10 @@ fn bad_responses_are_reported_with_what_to_fix() {
         panic!("a proxy compiles to a proxy, not {proxy:?}");
     };
     assert_eq!(proxy.to, "http://origin:80/");
-    assert_eq!((proxy.origin.host.as_str(), proxy.origin.port), ("origin", 80));
+    assert_eq!(
+        (proxy.origin.host.as_str(), proxy.origin.port),
+        ("origin", 80)
+    );
 }
 
 #[test]
@@ -155,14 +158,21 @@ fn rehearsal_faults_and_seeded_random_data() {
         Ok(Response::Fault(fault)) => fault,
         other => panic!("{json} should compile to a fault, not {other:?}"),
     };
-    assert_eq!(fault(json!({"fault": "EMPTY_RESPONSE"})), Fault::EmptyResponse);
+    assert_eq!(
+        fault(json!({"fault": "EMPTY_RESPONSE"})),
+        Fault::EmptyResponse
+    );
     assert_eq!(
         fault(json!({"fault": "MALFORMED_RESPONSE_CHUNK"})),
         Fault::MalformedResponseChunk
     );
     let unseeded = fault(json!({"fault": "RANDOM_DATA_THEN_CLOSE"}));
     assert_eq!(unseeded, Fault::RandomDataThenClose(None));
-    assert_eq!(&*Fault::random_bytes(None), Fault::RANDOM_DATA, "mountebank's bytes by default");
+    assert_eq!(
+        &*Fault::random_bytes(None),
+        Fault::RANDOM_DATA,
+        "mountebank's bytes by default"
+    );
     let Fault::RandomDataThenClose(seeded) =
         fault(json!({"fault": "RANDOM_DATA_THEN_CLOSE", "random": {"seed": 7, "bytes": 100}}))
     else {
@@ -170,17 +180,25 @@ fn rehearsal_faults_and_seeded_random_data() {
     };
     let bytes = Fault::random_bytes(seeded);
     assert_eq!(bytes.len(), 100);
-    assert_eq!(bytes, Fault::random_bytes(seeded), "the same seed, the same bytes");
+    assert_eq!(
+        bytes,
+        Fault::random_bytes(seeded),
+        "the same seed, the same bytes"
+    );
     let Fault::RandomDataThenClose(other) =
         fault(json!({"fault": "RANDOM_DATA_THEN_CLOSE", "random": {"seed": 8, "bytes": 100}}))
     else {
         panic!("a random-data fault");
     };
     assert_ne!(bytes, Fault::random_bytes(other));
-    assert!(error(json!({"fault": "RANDOM_DATA_THEN_CLOSE", "random": {"seed": -1}}))
-        .contains("'random' must be"));
-    assert!(error(json!({"fault": "RANDOM_DATA_THEN_CLOSE", "random": {"seed": 1, "bytes": 0}}))
-        .contains("'random' must be"));
+    assert!(
+        error(json!({"fault": "RANDOM_DATA_THEN_CLOSE", "random": {"seed": -1}}))
+            .contains("'random' must be")
+    );
+    assert!(
+        error(json!({"fault": "RANDOM_DATA_THEN_CLOSE", "random": {"seed": 1, "bytes": 0}}))
+            .contains("'random' must be")
+    );
 }
 
 #[test]

@@ -6,7 +6,6 @@ use rehearsal_core::proxy::{ProxyConfig, ProxyMode};
 use rehearsal_core::Request;
 use serde_json::{json, Map, Value};
 
-
 use super::{Imposter, RunningStub};
 
 impl Imposter {
@@ -23,38 +22,39 @@ impl Imposter {
     ) {
         let predicates = config.predicates_for(request);
         let response = config.recorded_response(is.clone());
-        let recorded: Result<(), Vec<rehearsal_core::MbError>> = self.change_stubs(|stubs, wrap| {
-            let Some(at) = stubs.iter().position(|stub| Arc::ptr_eq(stub, proxy_stub)) else {
-                return Ok(());
-            };
-            let compile = |json: Value| {
-                self.compile_stubs(std::slice::from_ref(&json))
-                    .map(|mut compiled| compiled.remove(0))
-            };
-            let new_stub = || json!({ "predicates": predicates, "responses": [response] });
-            match config.mode {
-                ProxyMode::Transparent => {}
-                ProxyMode::Once => stubs.insert(at, wrap(compile(new_stub())?)),
-                ProxyMode::Always => {
-                    let same = stubs[at + 1..].iter().position(|running| {
-                        running.stub.json().contains_key("predicates")
-                            && running.stub.predicate_json() == predicates.as_slice()
-                    });
-                    match same {
-                        Some(offset) => {
-                            let index = at + 1 + offset;
-                            let mut json = stubs[index].stub.json().clone();
-                            if let Some(Value::Array(responses)) = json.get_mut("responses") {
-                                responses.push(response.clone());
+        let recorded: Result<(), Vec<rehearsal_core::MbError>> =
+            self.change_stubs(|stubs, wrap| {
+                let Some(at) = stubs.iter().position(|stub| Arc::ptr_eq(stub, proxy_stub)) else {
+                    return Ok(());
+                };
+                let compile = |json: Value| {
+                    self.compile_stubs(std::slice::from_ref(&json))
+                        .map(|mut compiled| compiled.remove(0))
+                };
+                let new_stub = || json!({ "predicates": predicates, "responses": [response] });
+                match config.mode {
+                    ProxyMode::Transparent => {}
+                    ProxyMode::Once => stubs.insert(at, wrap(compile(new_stub())?)),
+                    ProxyMode::Always => {
+                        let same = stubs[at + 1..].iter().position(|running| {
+                            running.stub.json().contains_key("predicates")
+                                && running.stub.predicate_json() == predicates.as_slice()
+                        });
+                        match same {
+                            Some(offset) => {
+                                let index = at + 1 + offset;
+                                let mut json = stubs[index].stub.json().clone();
+                                if let Some(Value::Array(responses)) = json.get_mut("responses") {
+                                    responses.push(response.clone());
+                                }
+                                stubs[index] = wrap(compile(Value::Object(json))?);
                             }
-                            stubs[index] = wrap(compile(Value::Object(json))?);
+                            None => stubs.push(wrap(compile(new_stub())?)),
                         }
-                        None => stubs.push(wrap(compile(new_stub())?)),
                     }
                 }
-            }
-            Ok(())
-        });
+                Ok(())
+            });
         if let Err(errors) = recorded {
             let messages: Vec<Value> = errors.iter().map(|error| error.to_json()).collect();
             let messages = Value::Array(messages);

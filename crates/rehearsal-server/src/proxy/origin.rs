@@ -139,7 +139,10 @@ fn request_bytes(
     for (name, value) in inject {
         set(name, value.clone());
     }
-    if !inject.iter().any(|(name, _)| name.eq_ignore_ascii_case("host")) {
+    if !inject
+        .iter()
+        .any(|(name, _)| name.eq_ignore_ascii_case("host"))
+    {
         set("host", origin.host_header());
     }
     // The body is sent whole, however the client framed it.
@@ -173,7 +176,10 @@ fn request_bytes(
 
 /// Reads one response: interim `1xx` answers are skipped; the body is delimited by
 /// `Content-Length`, chunks, or the end of the connection.
-async fn read_response(stream: &mut Box<dyn Stream>, head_request: bool) -> Result<OriginResponse, String> {
+async fn read_response(
+    stream: &mut Box<dyn Stream>,
+    head_request: bool,
+) -> Result<OriginResponse, String> {
     let mut buffer = Vec::with_capacity(8192);
     loop {
         let (status, headers, head_length) = loop {

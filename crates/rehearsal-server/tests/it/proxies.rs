@@ -32,7 +32,9 @@ async fn raw_origin(tls: Option<Arc<rustls::ServerConfig>>) -> (u16, mpsc::Recei
                 match tls {
                     None => answer(tcp, seen).await,
                     Some(config) => {
-                        if let Ok(stream) = tokio_rustls::TlsAcceptor::from(config).accept(tcp).await {
+                        if let Ok(stream) =
+                            tokio_rustls::TlsAcceptor::from(config).accept(tcp).await
+                        {
                             answer(stream, seen).await;
                         }
                     }
@@ -47,7 +49,9 @@ async fn answer<S: AsyncRead + AsyncWrite + Unpin>(mut stream: S, seen: mpsc::Se
     let mut request = Vec::new();
     let mut buffer = [0u8; 4096];
     loop {
-        let Ok(read) = stream.read(&mut buffer).await else { return };
+        let Ok(read) = stream.read(&mut buffer).await else {
+            return;
+        };
         if read == 0 {
             return;
         }
@@ -97,9 +101,15 @@ async fn proxy_imposter(server: &Server, proxy: Value) -> u16 {
 }
 
 async fn imposter_json(server: &Server, port: u16) -> Value {
-    send(server.local_addr().port(), "GET", &format!("/imposters/{port}"), &[], "")
-        .await
-        .json()
+    send(
+        server.local_addr().port(),
+        "GET",
+        &format!("/imposters/{port}"),
+        &[],
+        "",
+    )
+    .await
+    .json()
 }
 
 #[tokio::test]
@@ -111,7 +121,14 @@ async fn the_origin_gets_the_query_as_sent_the_body_and_a_host_naming_it() {
         json!({"to": format!("http://127.0.0.1:{origin}"), "injectHeaders": {"X-Injected": "1"}}),
     )
     .await;
-    let reply = send(port, "POST", "/p?b&a=1%20x&a=2", &[("X-Case", "Kept")], "abc").await;
+    let reply = send(
+        port,
+        "POST",
+        "/p?b&a=1%20x&a=2",
+        &[("X-Case", "Kept")],
+        "abc",
+    )
+    .await;
     assert_eq!((reply.status, reply.body.as_str()), (200, "origin"));
     let request = next_request(&mut received).await;
     assert!(
@@ -143,13 +160,24 @@ async fn a_chunked_client_body_reaches_the_origin_whole_with_its_length() {
     let reply = send_raw(port, request.as_bytes()).await;
     assert_eq!(reply.status, 200);
     let forwarded = next_request(&mut received).await;
-    assert!(!forwarded.to_ascii_lowercase().contains("transfer-encoding"), "{forwarded}");
-    assert!(forwarded.contains("\r\nContent-Length: 5\r\n"), "{forwarded}");
+    assert!(
+        !forwarded.to_ascii_lowercase().contains("transfer-encoding"),
+        "{forwarded}"
+    );
+    assert!(
+        forwarded.contains("\r\nContent-Length: 5\r\n"),
+        "{forwarded}"
+    );
     assert!(forwarded.ends_with("\r\n\r\nabcde"), "{forwarded}");
     server.shutdown().await;
 }
 
-fn self_signed(name: &str) -> (rcgen::CertifiedKey, rustls::pki_types::PrivateKeyDer<'static>) {
+fn self_signed(
+    name: &str,
+) -> (
+    rcgen::CertifiedKey,
+    rustls::pki_types::PrivateKeyDer<'static>,
+) {
     let certified = rcgen::generate_simple_self_signed(vec![name.to_string()]).unwrap();
     let key = rustls::pki_types::PrivateKeyDer::Pkcs8(certified.key_pair.serialize_der().into());
     (certified, key)
@@ -176,13 +204,24 @@ async fn an_https_origin_with_a_self_signed_certificate_is_proxied_and_recorded(
     )
     .await;
     let reply = send(port, "GET", "/secure", &[], "").await;
-    assert_eq!((reply.status, reply.body.as_str()), (200, "origin"), "{}", reply.head);
+    assert_eq!(
+        (reply.status, reply.body.as_str()),
+        (200, "origin"),
+        "{}",
+        reply.head
+    );
     let forwarded = next_request(&mut received).await;
-    assert!(forwarded.contains(&format!("\r\nhost: localhost:{origin}\r\n")), "{forwarded}");
+    assert!(
+        forwarded.contains(&format!("\r\nhost: localhost:{origin}\r\n")),
+        "{forwarded}"
+    );
     let again = send(port, "GET", "/secure", &[], "").await;
     assert_eq!(again.body, "origin", "replayed from the recording");
     let recorded = imposter_json(&server, port).await;
-    assert_eq!(recorded["stubs"][0]["predicates"], json!([{"deepEquals": {"path": "/secure"}}]));
+    assert_eq!(
+        recorded["stubs"][0]["predicates"],
+        json!([{"deepEquals": {"path": "/secure"}}])
+    );
     server.shutdown().await;
 }
 
@@ -199,9 +238,10 @@ async fn a_client_certificate_is_presented_to_an_origin_that_demands_one() {
         .unwrap();
     let mut roots = rustls::RootCertStore::empty();
     roots.add(ca.der().clone()).unwrap();
-    let verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider())
-        .build()
-        .unwrap();
+    let verifier =
+        rustls::server::WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider())
+            .build()
+            .unwrap();
     let (certified, key) = self_signed("localhost");
     let config = rustls::ServerConfig::builder_with_provider(provider())
         .with_safe_default_protocol_versions()
@@ -218,7 +258,12 @@ async fn a_client_certificate_is_presented_to_an_origin_that_demands_one() {
     )
     .await;
     let reply = send(with_cert, "GET", "/mtls", &[], "").await;
-    assert_eq!((reply.status, reply.body.as_str()), (200, "origin"), "{}", reply.body);
+    assert_eq!(
+        (reply.status, reply.body.as_str()),
+        (200, "origin"),
+        "{}",
+        reply.body
+    );
     next_request(&mut received).await;
     let without = proxy_imposter(&server, json!({"to": to, "mode": "proxyTransparent"})).await;
     let refused = send(without, "GET", "/mtls", &[], "").await;
@@ -238,7 +283,13 @@ async fn an_unreachable_origin_is_an_invalid_proxy_error_and_nothing_is_recorded
         reply.json()["errors"][0],
         json!({"code": "invalid proxy", "message": format!("Unable to connect to \"http://127.0.0.1:{closed}\"")})
     );
-    assert_eq!(imposter_json(&server, port).await["stubs"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        imposter_json(&server, port).await["stubs"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
     server.shutdown().await;
 }
 
@@ -257,9 +308,22 @@ async fn connect_is_tunnelled_to_the_imposter_itself() {
     )
     .await;
     assert_eq!(reply.status, 200);
-    assert!(reply.head.starts_with("HTTP/1.1 200 Connection established"), "{}", reply.head);
-    assert!(reply.body.contains("\r\n\r\n") && reply.body.contains("inside"), "{}", reply.body);
+    assert!(
+        reply
+            .head
+            .starts_with("HTTP/1.1 200 Connection established"),
+        "{}",
+        reply.head
+    );
+    assert!(
+        reply.body.contains("\r\n\r\n") && reply.body.contains("inside"),
+        "{}",
+        reply.body
+    );
     let shown = imposter_json(&server, port).await;
-    assert_eq!(shown["numberOfRequests"], 1, "CONNECT itself is not a request");
+    assert_eq!(
+        shown["numberOfRequests"], 1,
+        "CONNECT itself is not a request"
+    );
     server.shutdown().await;
 }
