@@ -9,3 +9,4 @@ mod cli;
 mod conformance;
 mod contract;
 mod env;
+mod record_replay;
