@@ -10,7 +10,7 @@ mod stubs;
 
 use std::sync::Arc;
 
-use axum::extract::{Request, State};
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, put};
@@ -20,6 +20,9 @@ use crate::registry::Registry;
 use crate::ServerConfig;
 
 pub use error::ApiError;
+
+/// The largest control-API request body accepted.
+pub const BODY_LIMIT: usize = 256 * 1024 * 1024;
 pub use imposters::replace_imposters;
 
 /// What every handler shares.
@@ -74,6 +77,9 @@ pub fn router(state: Arc<AppState>) -> Router {
             put(stubs::replace_one).delete(stubs::delete_one),
         )
         .fallback(meta::not_found)
+        // mountebank reads request bodies whole; saved recordings and generated imposters run
+        // to megabytes, far past axum's 2 MB default.
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(middleware::from_fn_with_state(
             Arc::clone(&state),
             require_api_key,

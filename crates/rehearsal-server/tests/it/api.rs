@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::client::{create, free_port, send, start};
+use crate::client::{create, free_port, send, start, start_default};
 use rehearsal_server::ServerConfig;
 
 #[tokio::test]
@@ -328,5 +328,27 @@ async fn near_misses_follow_mock_recording_and_stub_changes() {
     assert_eq!(replaced.status, 200, "{}", replaced.body);
     let report = send(api, "GET", &path, &[], "").await.json();
     assert_eq!(report, json!({"nearMisses": [], "recording": true}));
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn imposters_of_several_megabytes_are_accepted() {
+    let server = start_default().await;
+    let port = free_port();
+    // About 6 MB: past axum's default body limit, as saved recordings often are.
+    let stubs: Vec<_> = (0..3000)
+        .map(|n| json!({"predicates": [{"equals": {"path": format!("/{n}")}}], "responses": [{"is": {"body": "x".repeat(2000)}}]}))
+        .collect();
+    let body = json!({"protocol": "http", "port": port, "stubs": stubs}).to_string();
+    assert!(body.len() > 5_000_000);
+    let reply = send(server.local_addr().port(), "POST", "/imposters", &[], &body).await;
+    assert_eq!(
+        reply.status,
+        201,
+        "{}",
+        &reply.body[..reply.body.len().min(300)]
+    );
+    let answer = send(port, "GET", "/2999", &[], "").await;
+    assert_eq!(answer.body.len(), 2000);
     server.shutdown().await;
 }
