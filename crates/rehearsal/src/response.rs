@@ -47,6 +47,10 @@ pub enum Fault {
     ConnectionResetByPeer,
     /// Send garbage, then close.
     RandomDataThenClose,
+    /// Close cleanly without a byte (rehearsal only, `docs/extensions.md`).
+    EmptyResponse,
+    /// Start a chunked response, then send a broken chunk and close (rehearsal only).
+    MalformedResponseChunk,
 }
 
 /// Which recorded responses a proxy replays.
@@ -81,8 +85,19 @@ impl Response {
         let name = match fault {
             Fault::ConnectionResetByPeer => "CONNECTION_RESET_BY_PEER",
             Fault::RandomDataThenClose => "RANDOM_DATA_THEN_CLOSE",
+            Fault::EmptyResponse => "EMPTY_RESPONSE",
+            Fault::MalformedResponseChunk => "MALFORMED_RESPONSE_CHUNK",
         };
         Response(json!({ "fault": name }))
+    }
+
+    /// Send `bytes` random bytes drawn from `seed` (the same for the same seed), then close
+    /// (rehearsal only: mountebank always sends the same few bytes).
+    pub fn random_data(seed: u64, bytes: usize) -> Response {
+        Response(json!({
+            "fault": "RANDOM_DATA_THEN_CLOSE",
+            "random": {"seed": seed, "bytes": bytes}
+        }))
     }
 
     /// Forward to `to` (`http://host:port`), in `proxyOnce` mode unless told otherwise.

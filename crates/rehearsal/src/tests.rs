@@ -127,6 +127,18 @@ fn faults_proxies_injection_and_raw_responses() {
         json!({"fault": "RANDOM_DATA_THEN_CLOSE"}),
     );
     check(
+        Response::fault(Fault::EmptyResponse).to_json(),
+        json!({"fault": "EMPTY_RESPONSE"}),
+    );
+    check(
+        Response::fault(Fault::MalformedResponseChunk).to_json(),
+        json!({"fault": "MALFORMED_RESPONSE_CHUNK"}),
+    );
+    check(
+        Response::random_data(7, 128).to_json(),
+        json!({"fault": "RANDOM_DATA_THEN_CLOSE", "random": {"seed": 7, "bytes": 128}}),
+    );
+    check(
         Response::from(
             Response::proxy("http://origin:8080")
                 .mode(ProxyMode::Always)
