@@ -66,6 +66,15 @@ impl Imposter {
         stub: Option<&Arc<RunningStub>>,
         sent: Sent<'_>,
     ) -> Result<PreparedResponse, MbError> {
+        if points_at_itself(config, self.port) {
+            return Err(MbError::new(
+                rehearsal_core::ErrorCode::InvalidProxy,
+                format!(
+                    "proxy.to {:?} is this imposter itself, which would forward each request to itself without end",
+                    config.to
+                ),
+            ));
+        }
         let started = Instant::now();
         let method = request
             .field("method")
@@ -99,6 +108,18 @@ impl Imposter {
         }
         response::prepare_is(&is, &self.stub_settings.default_response)
     }
+}
+
+/// Whether the proxy's origin is this imposter: its port on a loopback or wildcard address.
+fn points_at_itself(config: &ProxyConfig, own_port: u16) -> bool {
+    let host = config.origin.host.to_ascii_lowercase();
+    let local = host == "localhost"
+        || host == "::"
+        || host == "0.0.0.0"
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    config.origin.port == own_port && local
 }
 
 /// The request's headers as lines, repeated headers once per value.

@@ -327,3 +327,26 @@ async fn connect_is_tunnelled_to_the_imposter_itself() {
     );
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_proxy_to_the_imposter_itself_is_refused_instead_of_looping() {
+    let server = start_default().await;
+    let port = free_port();
+    create(
+        &server,
+        json!({"protocol": "http", "port": port, "stubs": [{"responses": [{"proxy": {"to": format!("http://localhost:{port}")}}]}]}),
+    )
+    .await;
+    let reply = send(port, "GET", "/", &[], "").await;
+    assert_eq!(reply.status, 500);
+    assert!(
+        reply.json()["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("itself"),
+        "{}",
+        reply.body
+    );
+    assert_eq!(imposter_json(&server, port).await["numberOfRequests"], 1);
+    server.shutdown().await;
+}
