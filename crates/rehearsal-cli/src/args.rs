@@ -47,8 +47,8 @@ pub fn program_name(argv0: Option<&Path>) -> &'static str {
 ///
 /// Exit codes: 0 on success (including after SIGINT or SIGTERM ends a running server, and `stop`
 /// when nothing is running); 1 when a command fails (the API port cannot be bound, the pidfile
-/// cannot be written, the rcfile cannot be read, or `save`/`replay`, which are not implemented
-/// yet); 2 for a command line that cannot be parsed.
+/// cannot be written, the rcfile or the configfile cannot be used, or `save`/`replay` find no
+/// server); 2 for a command line that cannot be parsed.
 #[derive(Debug, Parser)]
 #[command(
     name = "rehearsal",
@@ -89,9 +89,9 @@ pub enum Command {
     Stop(StopArgs),
     /// Stops the server if it's running and starts it again.
     Restart(StartArgs),
-    /// Saves the current imposter configuration to a file (not implemented yet).
+    /// Saves the current imposter configuration to a config file.
     Save(SaveArgs),
-    /// Switches from record mode to replay by removing proxies (not implemented yet).
+    /// Switches from record mode to replay by removing proxies.
     Replay(ReplayArgs),
 }
 
@@ -150,6 +150,16 @@ pub struct StartArgs {
     /// The startup file ("run commands") of options as JSON; command-line options win.
     #[arg(long)]
     pub rcfile: Option<String>,
+    /// File to load imposters from, can be an EJS template (include, stringify, variables; not
+    /// JavaScript scriptlets).
+    #[arg(long)]
+    pub configfile: Option<String>,
+    /// Prevent rendering the configfile as an EJS template: read it as plain JSON.
+    #[arg(long = "noParse", alias = "no-parse")]
+    pub no_parse: bool,
+    /// The directory to persist all imposter data.
+    #[arg(long)]
+    pub datadir: Option<String>,
     /// rehearsal: requests each imposter keeps for `recordRequests` and `--mock`, oldest dropped
     /// first [default: 10000].
     #[arg(
@@ -166,15 +176,6 @@ pub struct StartArgs {
 /// running, and reported with a warning.
 #[derive(Debug, Default, Args)]
 pub struct LaterArgs {
-    /// File to load imposters from, can be an EJS template (not implemented yet).
-    #[arg(long)]
-    pub configfile: Option<String>,
-    /// Prevent rendering the configfile as an EJS template (not implemented yet).
-    #[arg(long = "noParse", alias = "no-parse")]
-    pub no_parse: bool,
-    /// The directory to persist all imposter data (not implemented yet).
-    #[arg(long)]
-    pub datadir: Option<String>,
     /// Custom formatter module for --configfile and save (not implemented yet).
     #[arg(long)]
     pub formatter: Option<String>,
@@ -201,40 +202,47 @@ pub struct StopArgs {
     pub rcfile: Option<String>,
 }
 
-/// The options of `save`, parsed for compatibility although the command is not implemented.
+/// The options of `save`.
 #[derive(Debug, Default, Args)]
 #[command(disable_help_flag = true, args_override_self = true)]
 pub struct SaveArgs {
     /// The port of the running server [default: 2525].
     #[arg(short = 'p', long)]
     pub port: Option<u16>,
-    /// The host of the running server.
+    /// The host of the running server [default: localhost].
     #[arg(short = 'h', long)]
     pub host: Option<String>,
     /// File to save imposters to [default: mb.json].
     #[arg(long)]
     pub savefile: Option<String>,
-    /// Custom formatter module.
+    /// Custom formatter module (not implemented yet: the file is written as mountebank's
+    /// default formatter writes it).
     #[arg(long)]
     pub formatter: Option<String>,
     /// Removes proxies from the saved configuration.
     #[arg(short = 'r', long = "removeProxies", alias = "remove-proxies")]
     pub remove_proxies: bool,
+    /// The API key of the running server, sent in the `x-api-key` header.
+    #[arg(long, alias = "api-key")]
+    pub apikey: Option<String>,
     /// The startup file of options as JSON; command-line options win.
     #[arg(long)]
     pub rcfile: Option<String>,
 }
 
-/// The options of `replay`, parsed for compatibility although the command is not implemented.
+/// The options of `replay`.
 #[derive(Debug, Default, Args)]
 #[command(disable_help_flag = true, args_override_self = true)]
 pub struct ReplayArgs {
     /// The port of the running server [default: 2525].
     #[arg(short = 'p', long)]
     pub port: Option<u16>,
-    /// The host of the running server.
+    /// The host of the running server [default: localhost].
     #[arg(short = 'h', long)]
     pub host: Option<String>,
+    /// The API key of the running server, sent in the `x-api-key` header.
+    #[arg(long, alias = "api-key")]
+    pub apikey: Option<String>,
     /// The startup file of options as JSON; command-line options win.
     #[arg(long)]
     pub rcfile: Option<String>,

@@ -13,12 +13,19 @@ use anyhow::{bail, Context};
 use rehearsal_server::{ServerConfig, DEFAULT_RECORD_CAPACITY};
 use serde_json::{json, Map, Value};
 
-use crate::args::{Cli, Command, LogLevel, StartArgs, StopArgs, UnknownOption};
+use crate::args::{
+    Cli, Command, LogLevel, ReplayArgs, SaveArgs, StartArgs, StopArgs, UnknownOption,
+};
+use crate::configfile::{ConfigFile, Format};
+use crate::control_api::ApiTarget;
 
 /// mountebank's defaults, which rehearsal keeps so that scripts find the same files.
 pub const DEFAULT_PORT: u16 = 2525;
 pub const DEFAULT_PIDFILE: &str = "mb.pid";
 pub const DEFAULT_LOGFILE: &str = "mb.log";
+pub const DEFAULT_SAVEFILE: &str = "mb.json";
+/// Where `save` and `replay` look for the server when no `--host` is given, as mountebank does.
+pub const DEFAULT_API_HOST: &str = "localhost";
 
 /// What to run, fully resolved.
 #[derive(Debug)]
@@ -26,8 +33,8 @@ pub enum Invocation {
     Start(StartConfig),
     Stop(StopConfig),
     Restart(StartConfig),
-    /// `save` or `replay`, named, which are not implemented yet.
-    NotYet(&'static str),
+    Save(SaveConfig),
+    Replay(ReplayConfig),
 }
 
 /// Everything `start` needs.
@@ -45,6 +52,10 @@ pub struct StartConfig {
     pub api_key: Option<String>,
     /// Requests kept per imposter (a rehearsal option; mountebank keeps them all).
     pub record_capacity: usize,
+    /// Imposters to load after the API listens and before the pidfile is written.
+    pub configfile: Option<ConfigFile>,
+    /// Where the server keeps imposters so that they survive a restart.
+    pub datadir: Option<PathBuf>,
     /// The options as mountebank shows them under `GET /config`'s `options`.
     pub options_json: Value,
 }
@@ -61,6 +72,20 @@ pub struct LogConfig {
 #[derive(Debug, Clone, PartialEq)]
 pub struct StopConfig {
     pub pidfile: PathBuf,
+}
+
+/// Everything `save` needs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SaveConfig {
+    pub api: ApiTarget,
+    pub savefile: PathBuf,
+    pub remove_proxies: bool,
+}
+
+/// Everything `replay` needs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReplayConfig {
+    pub api: ApiTarget,
 }
 
 /// The rcfile's options, a JSON object keyed by mountebank's option names.
@@ -89,8 +114,7 @@ impl StartConfig {
             options_json: self.options_json.clone(),
             version: version.to_owned(),
             record_capacity: self.record_capacity,
-            // `--datadir` is resolved by a later change; until then it is accepted with a warning.
-            datadir: None,
+            datadir: self.datadir.clone(),
         }
     }
 }
@@ -152,12 +176,85 @@ pub fn resolve(cli: Cli, rc: &RcFile) -> anyhow::Result<Resolved> {
             }
         }
         Some(Command::Stop(args)) => Invocation::Stop(resolve_stop(&args, rc)?),
-        Some(Command::Save(_)) => Invocation::NotYet("save"),
-        Some(Command::Replay(_)) => Invocation::NotYet("replay"),
+        Some(Command::Save(args)) => Invocation::Save(resolve_save(&args, rc, &mut warnings)?),
+        Some(Command::Replay(args)) => Invocation::Replay(resolve_replay(&args, rc)?),
     };
     Ok(Resolved {
         invocation,
         warnings,
+    })
+}
+
+/// The server `save` and `replay` talk to: command line, else rcfile, else mountebank's
+/// defaults.
+fn resolve_target(given: GivenTarget<'_>, rc: &RcFile) -> anyhow::Result<ApiTarget> {
+    let port = match given.port {
+        Some(p) => p,
+        None => rc_number::<u16>(rc, "port", "a port number (0-65535)")?.unwrap_or(DEFAULT_PORT),
+    };
+    let host = match given.host {
+        Some(h) => Some(h.to_owned()),
+        None => rc_string(rc, "host")?,
+    }
+    // mountebank's `options.host || 'localhost'`: an empty host is no host.
+    .filter(|h| !h.is_empty())
+    .unwrap_or_else(|| DEFAULT_API_HOST.to_owned());
+    let api_key = match given.apikey {
+        Some(k) => Some(k.to_owned()),
+        None => rc_string(rc, "apikey")?,
+    };
+    Ok(ApiTarget {
+        host,
+        port,
+        api_key,
+    })
+}
+
+/// The options that say where the running server is, as given on the command line.
+#[derive(Debug, Clone, Copy)]
+struct GivenTarget<'a> {
+    port: Option<u16>,
+    host: Option<&'a str>,
+    apikey: Option<&'a str>,
+}
+
+fn resolve_replay(args: &ReplayArgs, rc: &RcFile) -> anyhow::Result<ReplayConfig> {
+    let given = GivenTarget {
+        port: args.port,
+        host: args.host.as_deref(),
+        apikey: args.apikey.as_deref(),
+    };
+    Ok(ReplayConfig {
+        api: resolve_target(given, rc)?,
+    })
+}
+
+fn resolve_save(
+    args: &SaveArgs,
+    rc: &RcFile,
+    warnings: &mut Vec<String>,
+) -> anyhow::Result<SaveConfig> {
+    let given = GivenTarget {
+        port: args.port,
+        host: args.host.as_deref(),
+        apikey: args.apikey.as_deref(),
+    };
+    if args.formatter.is_some() || rc.get("formatter").is_some_and(|f| !f.is_null()) {
+        warnings.push(
+            "--formatter is not implemented by rehearsal yet; the savefile is written as \
+             mountebank's default formatter writes it"
+                .into(),
+        );
+    }
+    Ok(SaveConfig {
+        api: resolve_target(given, rc)?,
+        savefile: pick(
+            args.savefile.clone(),
+            rc_string(rc, "savefile")?,
+            DEFAULT_SAVEFILE.into(),
+        )
+        .into(),
+        remove_proxies: flag(args.remove_proxies, rc, "removeProxies")?,
     })
 }
 
@@ -189,18 +286,13 @@ const START_KEYS: &[&str] = &[
     "apikey",
     "rcfile",
     "maxRecordedRequests",
-];
-
-/// Options a later release implements: accepted with a warning.
-const LATER_KEYS: &[&str] = &[
     "configfile",
     "noParse",
     "datadir",
-    "formatter",
-    "protofile",
-    "log",
-    "impostersRepository",
 ];
+
+/// Options a later release implements: accepted with a warning.
+const LATER_KEYS: &[&str] = &["formatter", "protofile", "log", "impostersRepository"];
 
 fn resolve_start(
     args: &StartArgs,
@@ -250,11 +342,23 @@ fn resolve_start(
         None => rc_origin(rc)?,
     };
 
+    let configfile_path = args.configfile.clone().or(rc_string(rc, "configfile")?);
+    let no_parse = flag(args.no_parse, rc, "noParse")?;
+    let datadir = args.datadir.clone().or(rc_string(rc, "datadir")?);
+    let configfile = configfile_path
+        .as_ref()
+        .filter(|path| !path.is_empty())
+        .map(|path| ConfigFile {
+            path: path.into(),
+            format: if no_parse {
+                Format::PlainJson
+            } else {
+                Format::EjsTemplate
+            },
+        });
+
     let later = &args.later;
     let later_given: Vec<(&str, Value)> = [
-        ("configfile", later.configfile.clone().map(Value::String)),
-        ("noParse", later.no_parse.then_some(Value::Bool(true))),
-        ("datadir", later.datadir.clone().map(Value::String)),
         ("formatter", later.formatter.clone().map(Value::String)),
         ("protofile", later.protofile.clone().map(Value::String)),
         ("log", later.log.clone().map(Value::String)),
@@ -318,10 +422,7 @@ fn resolve_start(
             .find(|(k, _)| *k == key)
             .map(|(_, v)| v.clone())
     };
-    options.insert(
-        "noParse".into(),
-        later_value("noParse").unwrap_or(json!(false)),
-    );
+    options.insert("noParse".into(), json!(no_parse));
     options.insert(
         "formatter".into(),
         later_value("formatter").unwrap_or(json!("mountebank-formatters")),
@@ -330,10 +431,16 @@ fn resolve_start(
     if let Some(rcfile) = &args.rcfile {
         options.insert("rcfile".into(), json!(rcfile));
     }
-    for key in ["configfile", "datadir", "impostersRepository"] {
-        if let Some(v) = later_value(key) {
-            options.insert(key.into(), v);
-        }
+    // Given on the command line, they are shown here; from the rcfile, at the end, where
+    // mountebank adds the rcfile's keys that have no default.
+    if let Some(path) = &args.configfile {
+        options.insert("configfile".into(), json!(path));
+    }
+    if let Some(dir) = &args.datadir {
+        options.insert("datadir".into(), json!(dir));
+    }
+    if let Some(v) = later_value("impostersRepository") {
+        options.insert("impostersRepository".into(), v);
     }
     options.insert("allowInjection".into(), json!(allow_injection));
     options.insert("localOnly".into(), json!(local_only));
@@ -372,8 +479,18 @@ fn resolve_start(
     for u in unknown {
         options.insert(u.name.clone(), u.value.clone());
     }
-    for (k, v) in rc_extras {
-        options.insert(k.clone(), v.clone());
+    let from_rc =
+        |key: &str, given: &Option<String>| given.is_none().then(|| rc.get(key).cloned()).flatten();
+    for (key, value) in rc {
+        let shown = match key.as_str() {
+            "configfile" => from_rc(key, &args.configfile),
+            "datadir" => from_rc(key, &args.datadir),
+            _ if rc_extras.iter().any(|(k, _)| *k == key) => Some(value.clone()),
+            _ => None,
+        };
+        if let Some(value) = shown {
+            options.insert(key.clone(), value);
+        }
     }
 
     Ok(StartConfig {
@@ -390,6 +507,9 @@ fn resolve_start(
         record_capacity: max_recorded.map_or(DEFAULT_RECORD_CAPACITY, |n| {
             usize::try_from(n).unwrap_or(usize::MAX)
         }),
+        configfile,
+        // mountebank's `if (options.datadir)`: an empty path is no datadir.
+        datadir: datadir.filter(|dir| !dir.is_empty()).map(PathBuf::from),
         options_json: Value::Object(options),
     })
 }

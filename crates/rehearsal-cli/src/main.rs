@@ -7,8 +7,11 @@
 mod args;
 mod commands;
 mod config;
+mod configfile;
 mod contract_args;
+mod control_api;
 mod env_args;
+mod js_format;
 mod logging;
 mod pidfile;
 
@@ -90,9 +93,12 @@ fn run(cli: args::Cli) -> anyhow::Result<()> {
         eprintln!("warning: {warning}");
     }
     match resolved.invocation {
-        Invocation::Start(config) => commands::start::run(config, Launch::Fresh),
+        Invocation::Start(config) => {
+            commands::start::run(commands::start::prepare(config)?, Launch::Fresh)
+        }
         Invocation::Restart(config) => commands::restart::run(config),
         Invocation::Stop(config) => commands::stop::run(&config).map(|_| ()),
-        Invocation::NotYet(command) => commands::not_yet::run(command),
+        Invocation::Save(config) => commands::save::run(&config),
+        Invocation::Replay(config) => commands::replay::run(&config),
     }
 }

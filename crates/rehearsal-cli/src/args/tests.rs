@@ -80,7 +80,7 @@ fn kebab_case_spellings_are_aliases() {
         "a",
         "--no-parse",
     ]);
-    assert!(cli.start.allow_injection && cli.start.local_only && cli.start.later.no_parse);
+    assert!(cli.start.allow_injection && cli.start.local_only && cli.start.no_parse);
     assert_eq!(cli.start.ip_whitelist.as_deref(), Some("a"));
     assert!(cli.unknown.is_empty());
 }
@@ -148,7 +148,7 @@ fn the_last_occurrence_wins() {
 }
 
 #[test]
-fn options_a_later_release_implements_parse() {
+fn persistence_and_later_options_parse() {
     let cli = parse_ok(&[
         "mb",
         "--configfile",
@@ -165,10 +165,10 @@ fn options_a_later_release_implements_parse() {
         "--impostersRepository",
         "r.js",
     ]);
+    assert_eq!(cli.start.configfile.as_deref(), Some("imposters.ejs"));
+    assert!(cli.start.no_parse);
+    assert_eq!(cli.start.datadir.as_deref(), Some(".mbdb"));
     let later = &cli.start.later;
-    assert_eq!(later.configfile.as_deref(), Some("imposters.ejs"));
-    assert!(later.no_parse);
-    assert_eq!(later.datadir.as_deref(), Some(".mbdb"));
     assert_eq!(later.formatter.as_deref(), Some("f.js"));
     assert_eq!(later.protofile.as_deref(), Some("p.json"));
     assert_eq!(later.log.as_deref(), Some("{}"));
@@ -211,4 +211,37 @@ fn program_name_follows_argv0() {
     assert_eq!(program_name(Some(Path::new("mb.exe"))), "mb");
     assert_eq!(program_name(Some(Path::new("/x/rehearsal"))), "rehearsal");
     assert_eq!(program_name(None), "rehearsal");
+}
+
+#[test]
+fn save_and_replay_take_mountebanks_options_and_an_api_key() {
+    let cli = parse_ok(&[
+        "mb",
+        "save",
+        "-p",
+        "3000",
+        "-h",
+        "::1",
+        "--savefile",
+        "s.json",
+        "-r",
+        "--apikey",
+        "k",
+    ]);
+    let Some(Command::Save(save)) = cli.command else {
+        panic!("expected save")
+    };
+    assert_eq!(save.port, Some(3000));
+    assert_eq!(save.host.as_deref(), Some("::1"));
+    assert_eq!(save.savefile.as_deref(), Some("s.json"));
+    assert!(save.remove_proxies);
+    assert_eq!(save.apikey.as_deref(), Some("k"));
+
+    let cli = parse_ok(&["mb", "replay", "--port", "3001", "--api-key", "k"]);
+    let Some(Command::Replay(replay)) = cli.command else {
+        panic!("expected replay")
+    };
+    assert_eq!(replay.port, Some(3001));
+    assert_eq!(replay.apikey.as_deref(), Some("k"));
+    assert!(cli.unknown.is_empty());
 }

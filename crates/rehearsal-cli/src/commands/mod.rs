@@ -2,7 +2,8 @@
 
 pub mod contract;
 pub mod env;
-pub mod not_yet;
+pub mod replay;
 pub mod restart;
+pub mod save;
 pub mod start;
 pub mod stop;

@@ -5,14 +5,18 @@ use crate::commands::stop::{self, StopOutcome};
 use crate::config::{StartConfig, StopConfig};
 
 /// Stops the server named in `config.pidfile`, then starts a new one in this process.
+///
+/// The configfile is read first: unlike mountebank, a file that cannot be loaded leaves the
+/// running server alone instead of stopping it and failing to start the new one.
 pub fn run(config: StartConfig) -> anyhow::Result<()> {
+    let prepared = start::prepare(config)?;
     let stopped = stop::run(&StopConfig {
-        pidfile: config.pidfile.clone(),
+        pidfile: prepared.config.pidfile.clone(),
     })?;
     let launch = match stopped {
         StopOutcome::NothingRunning => Launch::Fresh,
         // The old server may still hold the API port for a moment after its pidfile is gone.
         StopOutcome::Stopped | StopOutcome::GaveUpWaiting => Launch::AfterStop,
     };
-    start::run(config, launch)
+    start::run(prepared, launch)
 }

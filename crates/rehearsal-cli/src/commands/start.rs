@@ -1,20 +1,23 @@
 //! `start`: run the server until SIGINT or SIGTERM.
 //!
 //! The order of events is the contract test suites rely on: signal handlers are installed
-//! first, then the API listens, then the pidfile is written (readiness); a signal shuts the
-//! server down, removes the pidfile (the suites wait for it to go) and exits 0.
+//! first, then the API listens, then the configfile's imposters are loaded, then the pidfile
+//! is written (readiness); a signal shuts the server down, removes the pidfile (the suites
+//! wait for it to go) and exits 0.
 
 use std::error::Error as _;
 use std::io::ErrorKind;
 use std::time::{Duration, Instant};
 
-use anyhow::Context;
+use anyhow::{anyhow, Context};
+use rehearsal_core::MbError;
 use rehearsal_server::{Server, StartError};
-use serde_json::json;
+use serde_json::{json, Value};
 use tokio::signal::unix::{signal, Signal, SignalKind};
 use tracing::{debug, info, warn};
 
 use crate::config::StartConfig;
+use crate::configfile::{self, ConfigFile};
 use crate::{logging, pidfile};
 
 /// rehearsal's version, reported in the startup line and by `GET /config`.
@@ -35,20 +38,46 @@ pub enum Launch {
     AfterStop,
 }
 
+/// A start whose configfile has been read, rendered and parsed: what can fail before the
+/// server exists has failed already.
+#[derive(Debug)]
+pub struct Prepared {
+    pub config: StartConfig,
+    /// The body of `PUT /imposters` from the configfile, if there is one.
+    configfile_imposters: Option<Value>,
+}
+
+/// Reads the configfile, if any.
+pub fn prepare(config: StartConfig) -> anyhow::Result<Prepared> {
+    let configfile_imposters = config
+        .configfile
+        .as_ref()
+        .map(configfile::load)
+        .transpose()?;
+    Ok(Prepared {
+        config,
+        configfile_imposters,
+    })
+}
+
 /// Runs the server on a multi-threaded runtime until a signal ends it.
-pub fn run(config: StartConfig, launch: Launch) -> anyhow::Result<()> {
-    logging::init(&config.log)?;
+pub fn run(prepared: Prepared, launch: Launch) -> anyhow::Result<()> {
+    logging::init(&prepared.config.log)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    let result = runtime.block_on(serve(config, launch));
+    let result = runtime.block_on(serve(prepared, launch));
     // Tasks that ignore cancellation must not keep the process alive after shutdown.
     runtime.shutdown_timeout(Duration::from_millis(500));
     result
 }
 
-async fn serve(config: StartConfig, launch: Launch) -> anyhow::Result<()> {
+async fn serve(prepared: Prepared, launch: Launch) -> anyhow::Result<()> {
+    let Prepared {
+        config,
+        configfile_imposters,
+    } = prepared;
     // Before the pidfile exists, so that a signal sent as soon as it appears is always handled.
     let mut signals = Signals::install()?;
     let server = tokio::select! {
@@ -62,6 +91,17 @@ async fn serve(config: StartConfig, launch: Launch) -> anyhow::Result<()> {
     let scope = format!("[mb:{port}]");
     let host = config.host.as_deref().unwrap_or("localhost");
 
+    if let (Some(file), Some(body)) = (&config.configfile, &configfile_imposters) {
+        // Before the pidfile: a client that sees it may use the imposters at once.
+        if let Err(errors) = server.put_imposters(body).await {
+            server.shutdown().await;
+            return Err(invalid_imposters(file, &errors));
+        }
+        debug!(
+            "{scope} loaded the imposters of configfile {}",
+            file.path.display()
+        );
+    }
     if config.allow_injection {
         warn!("{scope} Running with --allowInjection set. See http://{host}:{port}/docs/security for security info");
     }
@@ -91,6 +131,26 @@ async fn serve(config: StartConfig, launch: Launch) -> anyhow::Result<()> {
     pidfile::remove_if_ours(&config.pidfile);
     info!("{scope} Adios - see you soon?");
     Ok(())
+}
+
+/// The server refused the configfile's imposters, as `PUT /imposters` would have.
+fn invalid_imposters(file: &ConfigFile, errors: &[MbError]) -> anyhow::Error {
+    let mut message = format!(
+        "cannot load the imposters of configfile {}:",
+        file.path.display()
+    );
+    for error in errors {
+        message.push_str(&format!("\n  {error}"));
+        if let Some(source) = &error.source {
+            let mut source = source.to_string();
+            if let Some((cut, _)) = source.char_indices().nth(300) {
+                source.truncate(cut);
+                source.push('…');
+            }
+            message.push_str(&format!("\n    in: {source}"));
+        }
+    }
+    anyhow!(message)
 }
 
 /// Starts the server, retrying a busy port for a while after `stop` in a `restart`.

@@ -188,18 +188,27 @@ fn rcfile_applies_to_stop() {
 #[test]
 fn later_options_and_unknown_options_warn() {
     let r = check(
-        &["--datadir", ".mbdb", "--customName", "x"],
-        json!({"configfile": "c.json", "zzz": 1}),
+        &[
+            "--datadir",
+            ".mbdb",
+            "--customName",
+            "x",
+            "--protofile",
+            "p.json",
+        ],
+        json!({"configfile": "c.json", "zzz": 1, "formatter": "f.js"}),
     );
     let warnings = r.warnings.join("\n");
     assert!(
-        warnings.contains("--datadir is not implemented"),
+        warnings.contains("--protofile is not implemented"),
         "{warnings}"
     );
     assert!(
-        warnings.contains("--configfile is not implemented"),
+        warnings.contains("--formatter is not implemented"),
         "{warnings}"
     );
+    assert!(!warnings.contains("datadir"), "{warnings}");
+    assert!(!warnings.contains("configfile"), "{warnings}");
     assert!(
         warnings.contains("unknown option --customName"),
         "{warnings}"
@@ -230,16 +239,167 @@ fn rcfile_type_errors_name_the_option() {
     assert!(resolve_err(&[], json!({"ipWhitelist": 5})).contains("\"ipWhitelist\""));
 }
 
+fn save(argv: &[&str], rc: Value) -> SaveConfig {
+    match check(argv, rc).invocation {
+        Invocation::Save(c) => c,
+        other => panic!("expected save, got {other:?}"),
+    }
+}
+
+fn replay(argv: &[&str], rc: Value) -> ReplayConfig {
+    match check(argv, rc).invocation {
+        Invocation::Replay(c) => c,
+        other => panic!("expected replay, got {other:?}"),
+    }
+}
+
 #[test]
-fn save_and_replay_resolve_to_not_yet() {
-    assert!(matches!(
-        check(&["save", "--savefile", "x.json"], json!({})).invocation,
-        Invocation::NotYet("save")
-    ));
-    assert!(matches!(
-        check(&["replay", "-p", "3000"], json!({})).invocation,
-        Invocation::NotYet("replay")
-    ));
+fn save_defaults_are_mountebanks() {
+    assert_eq!(
+        save(&["save"], json!({})),
+        SaveConfig {
+            api: ApiTarget {
+                host: "localhost".into(),
+                port: 2525,
+                api_key: None
+            },
+            savefile: "mb.json".into(),
+            remove_proxies: false,
+        }
+    );
+    assert_eq!(
+        replay(&["replay"], json!({})).api,
+        ApiTarget {
+            host: "localhost".into(),
+            port: 2525,
+            api_key: None
+        }
+    );
+}
+
+#[test]
+fn save_and_replay_take_the_rcfile_and_the_command_line_wins() {
+    let rc = json!({
+        "port": 3000, "host": "127.0.0.1", "savefile": "rc.json", "removeProxies": true,
+        "apikey": "rc-key", "pidfile": "ignored.pid"
+    });
+    let c = save(&["save"], rc.clone());
+    assert_eq!(c.api.port, 3000);
+    assert_eq!(c.api.host, "127.0.0.1");
+    assert_eq!(c.api.api_key.as_deref(), Some("rc-key"));
+    assert_eq!(c.savefile, PathBuf::from("rc.json"));
+    assert!(c.remove_proxies);
+
+    let c = save(
+        &[
+            "save",
+            "-p",
+            "4000",
+            "-h",
+            "::1",
+            "--savefile",
+            "cli.json",
+            "--apikey",
+            "k",
+        ],
+        rc.clone(),
+    );
+    assert_eq!(
+        (c.api.port, c.api.host.as_str(), c.api.api_key.as_deref()),
+        (4000, "::1", Some("k"))
+    );
+    assert_eq!(c.savefile, PathBuf::from("cli.json"));
+
+    let r = replay(&["replay", "--port", "4001"], rc);
+    assert_eq!((r.api.port, r.api.host.as_str()), (4001, "127.0.0.1"));
+    assert_eq!(r.api.api_key.as_deref(), Some("rc-key"));
+}
+
+#[test]
+fn save_with_a_formatter_warns_that_the_default_format_is_used() {
+    let r = check(&["save", "--formatter", "f.js"], json!({}));
+    assert!(
+        r.warnings
+            .join("\n")
+            .contains("--formatter is not implemented"),
+        "{:?}",
+        r.warnings
+    );
+    assert!(check(&["save"], json!({})).warnings.is_empty());
+}
+
+#[test]
+fn configfile_no_parse_and_datadir_resolve_with_the_command_line_first() {
+    let c = start(
+        &["--configfile", "cli.ejs", "--datadir", "cli-db"],
+        json!({}),
+    );
+    assert_eq!(
+        c.configfile,
+        Some(ConfigFile {
+            path: "cli.ejs".into(),
+            format: Format::EjsTemplate
+        })
+    );
+    assert_eq!(c.datadir, Some(PathBuf::from("cli-db")));
+    assert_eq!(c.server_config("v").datadir, Some(PathBuf::from("cli-db")));
+
+    let rc = json!({"configfile": "rc.json", "noParse": true, "datadir": "rc-db"});
+    let c = start(&[], rc.clone());
+    assert_eq!(
+        c.configfile,
+        Some(ConfigFile {
+            path: "rc.json".into(),
+            format: Format::PlainJson
+        })
+    );
+    assert_eq!(c.datadir, Some(PathBuf::from("rc-db")));
+
+    let c = start(&["--configfile", "cli.ejs", "--datadir", "cli-db"], rc);
+    assert_eq!(
+        c.configfile.as_ref().map(|f| f.path.clone()),
+        Some("cli.ejs".into())
+    );
+    assert_eq!(c.configfile.map(|f| f.format), Some(Format::PlainJson));
+    assert_eq!(c.datadir, Some(PathBuf::from("cli-db")));
+
+    let c = start(
+        &["--no-parse", "--configfile", "x.json"],
+        json!({"noParse": false}),
+    );
+    assert_eq!(c.configfile.map(|f| f.format), Some(Format::PlainJson));
+    assert_eq!(start(&[], json!({})).configfile, None);
+    assert_eq!(start(&[], json!({})).server_config("v").datadir, None);
+}
+
+#[test]
+fn config_shows_configfile_and_datadir_where_mountebank_does() {
+    // From mountebank 2.9.1: given on the command line, `mb --port 3625 --pidfile p1.pid
+    // --nologfile --configfile one.json --noParse --datadir dd` shows them among the options;
+    // from the rcfile (`mb start ... --rcfile rc.json --noParse`), after `log`.
+    let c = start(
+        &["--configfile", "one.json", "--noParse", "--datadir", "dd"],
+        json!({}),
+    );
+    let o = &c.options_json;
+    assert_eq!(o["configfile"], json!("one.json"));
+    assert_eq!(o["noParse"], json!(true));
+    assert_eq!(o["datadir"], json!("dd"));
+
+    let c = start(
+        &["--noParse"],
+        json!({"datadir": "dd2", "configfile": "one.json"}),
+    );
+    let keys: Vec<&str> = c
+        .options_json
+        .as_object()
+        .expect("an object")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let log = keys.iter().position(|k| *k == "log").expect("log");
+    assert_eq!(&keys[log + 1..], ["datadir", "configfile"], "{keys:?}");
+    assert_eq!(c.options_json["noParse"], json!(true));
 }
 
 #[test]

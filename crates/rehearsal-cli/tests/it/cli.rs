@@ -265,16 +265,23 @@ fn options_of_later_releases_warn_and_still_start() {
             [
                 "--port",
                 &port.to_string(),
-                "--datadir",
-                ".mbdb",
-                "--noParse",
+                "--protofile",
+                "protocols.json",
+                "--formatter",
+                "f.js",
             ],
         ),
         "mb.pid",
     );
     let stderr = server.stderr();
-    assert!(stderr.contains("--datadir is not implemented"), "{stderr}");
-    assert!(stderr.contains("--noParse is not implemented"), "{stderr}");
+    assert!(
+        stderr.contains("--protofile is not implemented"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("--formatter is not implemented"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -472,29 +479,7 @@ fn a_busy_port_exits_one_without_a_pidfile() {
     assert!(!sandbox.path("b.pid").exists());
 }
 
-#[test]
-fn save_and_replay_parse_but_are_not_implemented_yet() {
-    let sandbox = Sandbox::new();
-    for args in [
-        &[
-            "save",
-            "--port",
-            "2525",
-            "--savefile",
-            "x.json",
-            "--removeProxies",
-            "--customName",
-            "x",
-        ][..],
-        &["replay", "--port", "2525", "--host", "localhost"],
-    ] {
-        let mut command = sandbox.mb();
-        command.args(args);
-        let done = sandbox.run(command);
-        assert_eq!(done.status.code(), Some(1), "{args:?}: {done:?}");
-        assert!(done.stderr.contains("later release"), "{}", done.stderr);
-    }
-}
+// `save` and `replay` are tested in `persistence.rs`.
 
 #[test]
 fn an_invalid_command_line_exits_two() {

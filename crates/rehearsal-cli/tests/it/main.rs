@@ -9,4 +9,5 @@ mod cli;
 mod conformance;
 mod contract;
 mod env;
+mod persistence;
 mod record_replay;
