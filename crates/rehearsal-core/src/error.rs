@@ -14,6 +14,8 @@ pub enum ErrorCode {
     NoSuchResource,
     InvalidJson,
     Unauthorized,
+    /// `--datadir` could not be written or read; mountebank's `DatabaseError`.
+    CorruptedDatabase,
 }
 
 impl ErrorCode {
@@ -28,6 +30,7 @@ impl ErrorCode {
             ErrorCode::NoSuchResource => "no such resource",
             ErrorCode::InvalidJson => "invalid JSON",
             ErrorCode::Unauthorized => "unauthorized",
+            ErrorCode::CorruptedDatabase => "corrupted database",
         }
     }
 
@@ -41,7 +44,7 @@ impl ErrorCode {
             ErrorCode::Unauthorized => 401,
             ErrorCode::InsufficientAccess => 403,
             ErrorCode::NoSuchResource => 404,
-            ErrorCode::InvalidProxy => 500,
+            ErrorCode::InvalidProxy | ErrorCode::CorruptedDatabase => 500,
         }
     }
 }

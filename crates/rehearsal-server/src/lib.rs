@@ -1,7 +1,8 @@
 //! The IO side of rehearsal: the mountebank-compatible control API and the imposter listeners.
 //!
 //! [`Server::start`] binds the API only once it can answer, which is what mountebank's clients
-//! take as "ready"; [`Server::shutdown`] closes every imposter.
+//! take as "ready" (with `--datadir`, once the saved imposters are running again);
+//! [`Server::shutdown`] closes every imposter.
 
 mod api;
 mod behaviors;
@@ -90,38 +91,79 @@ pub enum StartError {
         addr: String,
         source: std::io::Error,
     },
+    /// `--datadir` cannot be created, locked or listed.
+    #[error("cannot use the datadir {}: {source}", dir.display())]
+    Datadir {
+        dir: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 impl Server {
-    /// Binds the API port (only once the API can answer) and starts serving.
+    /// Restores the imposters saved in `--datadir`, then binds the API port (only once the
+    /// API can answer) and starts serving.
     pub async fn start(config: ServerConfig) -> Result<Server, StartError> {
         let settings = imposter::ImposterSettings {
             record_matches: config.debug,
             record_capacity: config.record_capacity,
         };
+        let options = rehearsal_core::ServerOptions {
+            allow_injection: config.allow_injection,
+            record_all_requests: config.mock,
+        };
+        let store = match &config.datadir {
+            Some(dir) => Some(Arc::new(store::Store::open(dir.clone()).await.map_err(
+                |source| StartError::Datadir {
+                    dir: dir.clone(),
+                    source,
+                },
+            )?)),
+            None => None,
+        };
         let state = Arc::new(api::AppState {
-            registry: registry::Registry::new(
-                config.host.clone(),
-                settings,
-                config.datadir.clone().map(|dir| Arc::new(store::Store::new(dir))),
-            ),
+            registry: registry::Registry::new(config.host.clone(), settings, options, store),
             config,
             started: std::time::Instant::now(),
         });
+        // Before the API listens, so that "the API answers" implies "saved imposters are back".
+        if let Err(source) = state.registry.restore_saved().await {
+            state.registry.shutdown().await;
+            return Err(StartError::Datadir {
+                dir: state.config.datadir.clone().unwrap_or_default(),
+                source,
+            });
+        }
+        match Server::serve(state).await {
+            Ok(server) => Ok(server),
+            Err((state, error)) => {
+                // Free the restored imposters' ports and the datadir, so that a retry (a
+                // `restart` waiting for the old server's port) can restore them again.
+                state.registry.shutdown().await;
+                Err(error)
+            }
+        }
+    }
+
+    /// Binds the API port and serves it.
+    async fn serve(state: Arc<api::AppState>) -> Result<Server, (Arc<api::AppState>, StartError)> {
         // The router is built before the port is bound, so a client that connects gets answers.
         let router = api::router(Arc::clone(&state));
         let host = state.config.host.clone();
         let port = state.config.port;
-        let listener = bind::listen(host.as_deref(), port)
-            .await
-            .map_err(|source| StartError::Bind {
-                addr: format!("{}:{port}", host.as_deref().unwrap_or("[::]")),
-                source,
-            })?;
-        let addr = listener.local_addr().map_err(|source| StartError::Bind {
-            addr: String::new(),
-            source,
-        })?;
+        let listener = match bind::listen(host.as_deref(), port).await {
+            Ok(listener) => listener,
+            Err(source) => {
+                let addr = format!("{}:{port}", host.as_deref().unwrap_or("[::]"));
+                return Err((state, StartError::Bind { addr, source }));
+            }
+        };
+        let addr = match listener.local_addr() {
+            Ok(addr) => addr,
+            Err(source) => {
+                let addr = String::new();
+                return Err((state, StartError::Bind { addr, source }));
+            }
+        };
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
             let serve = axum::serve(listener, router).with_graceful_shutdown(async {
@@ -156,9 +198,10 @@ impl Server {
             .map_err(api::ApiError::into_errors)
     }
 
-    /// Stops the API and closes every imposter and its connections.
+    /// Stops the API and closes every imposter and its connections; with `--datadir` their
+    /// files stay, for the next start.
     pub async fn shutdown(mut self) {
-        self.state.registry.delete_all().await;
+        self.state.registry.shutdown().await;
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }

@@ -8,6 +8,7 @@
 mod cli;
 mod conformance;
 mod contract;
+mod datadir;
 mod env;
 mod persistence;
 mod record_replay;

@@ -7,22 +7,27 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
-use rehearsal_core::{ImposterSpec, MbError, ServerOptions};
+use rehearsal_core::MbError;
 use serde_json::{json, Value};
 
 use super::negotiate;
 use super::reply::{self, base_url, flag, parse_body};
 use super::{ApiError, AppState};
-use crate::contract::ContractProxy;
 use crate::imposter::Imposter;
 use crate::printer::{imposter_json, Form};
 
 type Flags = Query<HashMap<String, String>>;
 
-fn server_options(state: &AppState) -> ServerOptions {
-    ServerOptions {
-        allow_injection: state.config.allow_injection,
-        record_all_requests: state.config.mock,
+/// Runs a change to the imposters on a task of its own, so that a client that hangs up
+/// cannot cancel it half-way (an imposter started but not saved, or saved but not registered).
+pub async fn to_completion<T: Send + 'static>(
+    change: impl std::future::Future<Output = T> + Send + 'static,
+) -> T {
+    match tokio::spawn(change).await {
+        Ok(done) => done,
+        Err(error) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
+        // Only a runtime shutting down cancels the task, and then nobody waits for the answer.
+        Err(error) => panic!("the change was cancelled: {error}"),
     }
 }
 
@@ -67,39 +72,22 @@ pub async fn create(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let request = parse_body(&body)?;
-    let (spec, contract) = compile(&state, &request)
-        .await
-        .map_err(ApiError::from_errors)?;
-    let imposter = state.registry.start(spec, contract).await?;
-    let base = base_url(&headers);
-    let mut response = reply::json_with_status(
-        StatusCode::CREATED,
-        &imposter_json(&imposter, Form::default(), &base),
-    );
-    let location = format!("{base}/imposters/{}", imposter.port);
-    if let Ok(location) = HeaderValue::from_str(&location) {
-        response.headers_mut().insert(header::LOCATION, location);
-    }
-    Ok(response)
-}
-
-/// Compiles an imposter and loads its `contract` (docs/extensions.md), reporting the problems
-/// of both at once.
-async fn compile(
-    state: &AppState,
-    json: &Value,
-) -> Result<(ImposterSpec, Option<Arc<ContractProxy>>), Vec<MbError>> {
-    let spec = ImposterSpec::compile(json, server_options(state));
-    let contract = ContractProxy::load(json, state.config.record_capacity).await;
-    match (spec, contract) {
-        (Ok(spec), Ok(contract)) => Ok((spec, contract)),
-        (spec, contract) => {
-            let mut errors = spec.err().unwrap_or_default();
-            errors.extend(contract.err().unwrap_or_default());
-            Err(errors)
+    to_completion(async move {
+        let request = parse_body(&body)?;
+        let compiled = (state.registry.compile(&request).await).map_err(ApiError::from_errors)?;
+        let imposter = state.registry.create(compiled).await?;
+        let base = base_url(&headers);
+        let mut response = reply::json_with_status(
+            StatusCode::CREATED,
+            &imposter_json(&imposter, Form::default(), &base),
+        );
+        let location = format!("{base}/imposters/{}", imposter.port);
+        if let Ok(location) = HeaderValue::from_str(&location) {
+            response.headers_mut().insert(header::LOCATION, location);
         }
-    }
+        Ok(response)
+    })
+    .await
 }
 
 /// `PUT /imposters`: validate every imposter first, so that bad input loses nothing; then
@@ -110,7 +98,7 @@ pub async fn replace_all(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let request = parse_body(&body)?;
-    let started = replace_imposters(&state, &request).await?;
+    let started = to_completion(async move { replace_imposters(&state, &request).await }).await?;
     let base = base_url(&headers);
     let form = Form {
         list: true,
@@ -137,23 +125,18 @@ pub async fn replace_imposters(
         Value::Null => &[],
         _ => return Err(MbError::bad_data("'imposters' must be an array").into()),
     };
-    let mut specs = Vec::with_capacity(list.len());
+    let mut compiled = Vec::with_capacity(list.len());
     let mut errors = Vec::new();
     for imposter in list {
-        match compile(state, imposter).await {
-            Ok(compiled) => specs.push(compiled),
+        match state.registry.compile(imposter).await {
+            Ok(imposter) => compiled.push(imposter),
             Err(found) => errors.extend(found),
         }
     }
     if !errors.is_empty() {
         return Err(ApiError::from_errors(errors));
     }
-    state.registry.delete_all().await;
-    let mut started = Vec::with_capacity(specs.len());
-    for (spec, contract) in specs {
-        started.push(state.registry.start(spec, contract).await?);
-    }
-    Ok(started)
+    Ok(state.registry.replace_all(compiled).await?)
 }
 
 /// `DELETE /imposters`: replayable by default, for backwards compatibility.
@@ -161,7 +144,7 @@ pub async fn delete_all(
     State(state): State<Arc<AppState>>,
     Query(query): Flags,
     headers: HeaderMap,
-) -> Response {
+) -> Result<Response, ApiError> {
     let replayable = query
         .get("replayable")
         .is_none_or(|value| !value.eq_ignore_ascii_case("false"));
@@ -171,12 +154,12 @@ pub async fn delete_all(
         remove_proxies: flag(&query, "removeProxies"),
     };
     let base = base_url(&headers);
-    let deleted = state.registry.delete_all().await;
+    let deleted = to_completion(async move { state.registry.delete_all().await }).await?;
     let imposters: Vec<Value> = deleted
         .iter()
         .map(|imposter| imposter_json(imposter, form, &base))
         .collect();
-    reply::json(&json!({ "imposters": imposters }))
+    Ok(reply::json(&json!({ "imposters": imposters })))
 }
 
 pub async fn show(
@@ -207,20 +190,20 @@ pub async fn delete_one(
     Path(id): Path<String>,
     Query(query): Flags,
     headers: HeaderMap,
-) -> Response {
+) -> Result<Response, ApiError> {
     let form = Form {
         list: false,
         replayable: flag(&query, "replayable"),
         remove_proxies: flag(&query, "removeProxies"),
     };
     let deleted = match id.parse::<u16>() {
-        Ok(port) => state.registry.delete(port).await,
+        Ok(port) => to_completion(async move { state.registry.delete(port).await }).await?,
         Err(_) => None,
     };
-    match deleted {
+    Ok(match deleted {
         Some(imposter) => reply::json(&imposter_json(&imposter, form, &base_url(&headers))),
         None => reply::json(&json!({})),
-    }
+    })
 }
 
 pub async fn delete_saved_requests(
@@ -255,6 +238,12 @@ pub async fn delete_saved_proxy_responses(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let imposter = find(&state, &id)?;
+    let changed = Arc::clone(&imposter);
+    to_completion(async move { remove_proxy_responses(&state, &changed).await }).await?;
+    Ok(negotiated_imposter(&headers, &imposter, Form::default()))
+}
+
+async fn remove_proxy_responses(state: &AppState, imposter: &Imposter) -> Result<(), ApiError> {
     let mut changed = false;
     let mut kept = Vec::new();
     for mut stub in imposter.stub_json(false) {
@@ -277,6 +266,7 @@ pub async fn delete_saved_proxy_responses(
             .compile_stubs(&kept)
             .map_err(ApiError::from_errors)?;
         imposter.change_stubs(|stubs, wrap| *stubs = compiled.into_iter().map(wrap).collect());
+        state.registry.save(imposter).await?;
     }
-    Ok(negotiated_imposter(&headers, &imposter, Form::default()))
+    Ok(())
 }

@@ -1,4 +1,5 @@
 //! `/imposters/:id/stubs`: replace all stubs, add one at an index, replace or delete one.
+//! Each change runs to completion and is saved (`--datadir`) before the API answers.
 
 use std::sync::Arc;
 
@@ -9,7 +10,7 @@ use axum::response::Response;
 use rehearsal_core::{MbError, Stub};
 use serde_json::Value;
 
-use super::imposters::find;
+use super::imposters::{find, to_completion};
 use super::reply::{self, base_url, parse_body};
 use super::{ApiError, AppState};
 use crate::imposter::Imposter;
@@ -21,6 +22,16 @@ fn show(imposter: &Imposter, headers: &HeaderMap) -> Response {
         Form::default(),
         &base_url(headers),
     ))
+}
+
+/// Saves the changed imposter, then shows it.
+async fn saved(
+    state: &AppState,
+    imposter: &Imposter,
+    headers: &HeaderMap,
+) -> Result<Response, ApiError> {
+    state.registry.save(imposter).await?;
+    Ok(show(imposter, headers))
 }
 
 /// A stub index from the URL; anything but an existing index is a 404 `bad data`.
@@ -49,18 +60,21 @@ pub async fn replace_all(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let imposter = find(&state, &id)?;
-    let request = parse_body(&body)?;
-    let stubs = match request.get("stubs") {
-        None => return Err(MbError::bad_data("'stubs' is a required field").into()),
-        Some(Value::Array(stubs)) => stubs,
-        Some(_) => return Err(MbError::bad_data("'stubs' must be an array").into()),
-    };
-    let compiled = imposter
-        .compile_stubs(stubs)
-        .map_err(ApiError::from_errors)?;
-    imposter.change_stubs(|current, wrap| *current = compiled.into_iter().map(wrap).collect());
-    Ok(show(&imposter, &headers))
+    to_completion(async move {
+        let imposter = find(&state, &id)?;
+        let request = parse_body(&body)?;
+        let stubs = match request.get("stubs") {
+            None => return Err(MbError::bad_data("'stubs' is a required field").into()),
+            Some(Value::Array(stubs)) => stubs,
+            Some(_) => return Err(MbError::bad_data("'stubs' must be an array").into()),
+        };
+        let compiled = imposter
+            .compile_stubs(stubs)
+            .map_err(ApiError::from_errors)?;
+        imposter.change_stubs(|current, wrap| *current = compiled.into_iter().map(wrap).collect());
+        saved(&state, &imposter, &headers).await
+    })
+    .await
 }
 
 /// `POST /imposters/:id/stubs` with `{"index"?: n, "stub": {...}}`; the default index is the end.
@@ -70,32 +84,35 @@ pub async fn add(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let imposter = find(&state, &id)?;
-    let request = parse_body(&body)?;
-    let length = imposter.stubs().len();
-    let index = match request.get("index") {
-        None => Some(length),
-        Some(index) => index
-            .as_u64()
-            .map(|index| index as usize)
-            .filter(|index| *index <= length),
-    };
-    let mut errors = Vec::new();
-    if index.is_none() {
-        errors.push(MbError::bad_data(
-            "'index' must be between 0 and the length of the stubs array",
-        ));
-    }
-    let stub = request.get("stub");
-    if stub.is_none() {
-        errors.push(MbError::bad_data("must contain 'stub' field"));
-    }
-    let (Some(index), Some(stub)) = (index, stub) else {
-        return Err(ApiError::from_errors(errors));
-    };
-    let stub = compile_one(&imposter, stub)?;
-    imposter.change_stubs(|stubs, wrap| stubs.insert(index.min(stubs.len()), wrap(stub)));
-    Ok(show(&imposter, &headers))
+    to_completion(async move {
+        let imposter = find(&state, &id)?;
+        let request = parse_body(&body)?;
+        let length = imposter.stubs().len();
+        let index = match request.get("index") {
+            None => Some(length),
+            Some(index) => index
+                .as_u64()
+                .map(|index| index as usize)
+                .filter(|index| *index <= length),
+        };
+        let mut errors = Vec::new();
+        if index.is_none() {
+            errors.push(MbError::bad_data(
+                "'index' must be between 0 and the length of the stubs array",
+            ));
+        }
+        let stub = request.get("stub");
+        if stub.is_none() {
+            errors.push(MbError::bad_data("must contain 'stub' field"));
+        }
+        let (Some(index), Some(stub)) = (index, stub) else {
+            return Err(ApiError::from_errors(errors));
+        };
+        let stub = compile_one(&imposter, stub)?;
+        imposter.change_stubs(|stubs, wrap| stubs.insert(index.min(stubs.len()), wrap(stub)));
+        saved(&state, &imposter, &headers).await
+    })
+    .await
 }
 
 pub async fn replace_one(
@@ -104,21 +121,24 @@ pub async fn replace_one(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let imposter = find(&state, &id)?;
-    let index = stub_index(&imposter, &index)?;
-    let stub = parse_body(&body)?;
-    let stub = compile_one(&imposter, &stub)?;
-    let replaced = imposter.change_stubs(|stubs, wrap| match stubs.get_mut(index) {
-        Some(slot) => {
-            *slot = wrap(stub);
-            true
+    to_completion(async move {
+        let imposter = find(&state, &id)?;
+        let index = stub_index(&imposter, &index)?;
+        let stub = parse_body(&body)?;
+        let stub = compile_one(&imposter, &stub)?;
+        let replaced = imposter.change_stubs(|stubs, wrap| match stubs.get_mut(index) {
+            Some(slot) => {
+                *slot = wrap(stub);
+                true
+            }
+            None => false,
+        });
+        if !replaced {
+            return Err(ApiError::bad_stub_index());
         }
-        None => false,
-    });
-    if !replaced {
-        return Err(ApiError::bad_stub_index());
-    }
-    Ok(show(&imposter, &headers))
+        saved(&state, &imposter, &headers).await
+    })
+    .await
 }
 
 pub async fn delete_one(
@@ -126,12 +146,15 @@ pub async fn delete_one(
     Path((id, index)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let imposter = find(&state, &id)?;
-    let index = stub_index(&imposter, &index)?;
-    let deleted = imposter
-        .change_stubs(|stubs, _| (index < stubs.len()).then(|| stubs.remove(index)).is_some());
-    if !deleted {
-        return Err(ApiError::bad_stub_index());
-    }
-    Ok(show(&imposter, &headers))
+    to_completion(async move {
+        let imposter = find(&state, &id)?;
+        let index = stub_index(&imposter, &index)?;
+        let deleted = imposter
+            .change_stubs(|stubs, _| (index < stubs.len()).then(|| stubs.remove(index)).is_some());
+        if !deleted {
+            return Err(ApiError::bad_stub_index());
+        }
+        saved(&state, &imposter, &headers).await
+    })
+    .await
 }

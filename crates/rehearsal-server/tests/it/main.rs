@@ -6,6 +6,7 @@
 mod api;
 mod client;
 mod contract;
+mod datadir;
 mod faults;
 mod imposters;
 mod proxies;
