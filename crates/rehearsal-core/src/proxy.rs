@@ -91,6 +91,12 @@ impl ProxyConfig {
             )));
         };
         let origin = parse_origin(to)?;
+        if fields.contains_key("addDecorateBehavior") {
+            return Err(MbError::new(
+                crate::ErrorCode::InvalidInjection,
+                "proxy.addDecorateBehavior needs JavaScript injection, which rehearsal does not support yet",
+            ));
+        }
         // mountebank treats any other mode, or none, as proxyOnce.
         let mode = match fields.get("mode").and_then(Value::as_str) {
             Some("proxyAlways") => ProxyMode::Always,

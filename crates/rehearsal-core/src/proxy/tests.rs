@@ -150,4 +150,9 @@ fn predicate_generators_with_inject_wait_for_javascript() {
     ]}))
     .unwrap_err();
     assert_eq!(refused.code, crate::ErrorCode::InvalidInjection);
+    let decorate = ProxyConfig::compile(
+        &json!({"to": "http://o", "addDecorateBehavior": "function (config) {}"}),
+    )
+    .unwrap_err();
+    assert_eq!(decorate.code, crate::ErrorCode::InvalidInjection);
 }
