@@ -1,32 +1,165 @@
-//! Behaviors: the `behaviors` array of a response, compiled once, applied in order to the
-//! response before it is merged with the imposter's default response.
+//! Behaviors (mountebank's `src/models/behaviors.js`): the `behaviors` array of a response,
+//! validated and compiled once, applied in order to the response's `is` object before it is
+//! merged with the imposter's default response.
 //!
-//! (Skeleton: validation and the behaviors themselves arrive with the behaviors change.)
+//! This crate does no IO, so each behavior is pure where it can be and describes its effect
+//! where it cannot: `wait` is a duration the server sleeps, `lookup` names the CSV file the
+//! server reads and then picks the row from its text, `shellTransform` gives the command line
+//! and environment the server runs and reads the process's output. `copy` is pure.
+//!
+//! JavaScript (`decorate`, and `wait` given as a function) is refused when the imposter is
+//! created: rehearsal does not run JavaScript yet.
 
-use serde_json::Value;
+mod copy;
+mod csv;
+mod js;
+mod lookup;
+mod replace;
+mod select;
+mod shell;
+mod validate;
 
-use crate::MbError;
+use std::time::Duration;
+
+use serde_json::{Map, Value};
+
+use crate::{ErrorCode, MbError};
+
+pub use copy::CopyBehavior;
+pub use lookup::{LookupBehavior, LookupResult};
+pub use shell::{ShellRun, ShellTransform};
 
 /// The behaviors of one response, in the order they run.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
 pub struct Behaviors {
-    list: Vec<Value>,
+    list: Vec<Behavior>,
+    /// The array as the client sent it: two lists compiled from the same JSON are the same.
+    source: Vec<Value>,
+}
+
+/// One behavior, ready to apply.
+#[derive(Debug, Clone)]
+pub enum Behavior {
+    /// Sleep this long before the next behavior.
+    Wait(Duration),
+    Copy(CopyBehavior),
+    Lookup(LookupBehavior),
+    ShellTransform(ShellTransform),
+}
+
+impl PartialEq for Behaviors {
+    fn eq(&self, other: &Behaviors) -> bool {
+        self.source == other.source
+    }
 }
 
 impl Behaviors {
-    /// Compiles a response's `behaviors` field; absent or `null` is no behaviors.
+    /// Compiles a response's `behaviors` field; absent, `null` (or any falsy value, as in
+    /// mountebank) is no behaviors. The error is the first of [`Behaviors::validate`], or the
+    /// refusal of JavaScript, which rehearsal cannot run yet.
     pub fn compile(json: Option<&Value>) -> Result<Behaviors, MbError> {
-        match json {
-            None | Some(Value::Null) => Ok(Behaviors::default()),
-            Some(Value::Array(list)) => Ok(Behaviors { list: list.clone() }),
-            Some(other) => {
-                Err(MbError::bad_data("'behaviors' must be an array").with_source(other.clone()))
+        if let Some(error) = Behaviors::validate(json).into_iter().next() {
+            return Err(error);
+        }
+        let source = match json {
+            Some(Value::Array(list)) => list.clone(),
+            _ => Vec::new(),
+        };
+        let mut list = Vec::with_capacity(source.len());
+        for config in &source {
+            // Validation leaves exactly one behavior per element, beside any keys of the
+            // user's own; an element that names none (`[5]`) does nothing, as in mountebank.
+            for key in js::keys(config) {
+                if let Some(behavior) = compile_one(&key, config)? {
+                    list.push(behavior);
+                }
             }
         }
+        Ok(Behaviors { list, source })
+    }
+
+    /// Every `bad data` error mountebank reports for a response's `behaviors` field, in its
+    /// order and words.
+    pub fn validate(json: Option<&Value>) -> Vec<MbError> {
+        validate::validate(json)
     }
 
     /// Whether there is nothing to apply, so the prepared response can be sent as it is.
     pub fn is_empty(&self) -> bool {
         self.list.is_empty()
     }
+
+    /// The behaviors in the order they run.
+    pub fn iter(&self) -> std::slice::Iter<'_, Behavior> {
+        self.list.iter()
+    }
 }
+
+impl<'a> IntoIterator for &'a Behaviors {
+    type Item = &'a Behavior;
+    type IntoIter = std::slice::Iter<'a, Behavior>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+/// The behavior `key` of a validated element, `None` for the user's own keys.
+fn compile_one(key: &str, config: &Value) -> Result<Option<Behavior>, MbError> {
+    let value = config.get(key).unwrap_or(&Value::Null);
+    let empty = Map::new();
+    let object = value.as_object().unwrap_or(&empty);
+    Ok(Some(match key {
+        "wait" => Behavior::Wait(wait_duration(value).ok_or_else(|| {
+            javascript_refused(
+                config,
+                "a wait behavior given as a string must hold a number of milliseconds",
+            )
+        })?),
+        "copy" => Behavior::Copy(CopyBehavior::compile(object)),
+        "lookup" => Behavior::Lookup(LookupBehavior::compile(object)),
+        "shellTransform" => {
+            Behavior::ShellTransform(ShellTransform::new(value.as_str().unwrap_or_default()))
+        }
+        "decorate" => {
+            return Err(javascript_refused(
+                config,
+                "the decorate behavior runs a JavaScript function",
+            ))
+        }
+        _ => return Ok(None),
+    }))
+}
+
+/// How long `wait` sleeps: mountebank's `parseInt` of the value, then Node's `setTimeout`,
+/// which waits 1 ms for anything below 1 or above 2^31 - 1. `None` when `parseInt` finds no
+/// number, so mountebank would run the text as a JavaScript function.
+fn wait_duration(value: &Value) -> Option<Duration> {
+    let text = match value {
+        Value::String(text) => text.clone(),
+        other => js::string(other),
+    };
+    let milliseconds = js::parse_int(&text)?;
+    let milliseconds = if (1.0..=2_147_483_647.0).contains(&milliseconds) {
+        milliseconds as u64
+    } else {
+        1
+    };
+    Some(Duration::from_millis(milliseconds))
+}
+
+/// rehearsal cannot run JavaScript yet; only reached with `--allowInjection`, since without it
+/// mountebank's own refusal comes first.
+fn javascript_refused(config: &Value, what: &str) -> MbError {
+    MbError::new(
+        ErrorCode::InvalidInjection,
+        format!(
+            "JavaScript injection is not supported yet by rehearsal: {what}. \
+             Use copy, lookup or shellTransform instead, or mountebank for this imposter"
+        ),
+    )
+    .with_source(config.clone())
+}
+
+#[cfg(test)]
+mod tests;

@@ -73,31 +73,34 @@ impl Stub {
             errors.extend(javascript.then(|| refuse("JavaScript injection")));
             errors.extend(shell.then(|| refuse("Shell execution")));
         }
-        let repeats: Vec<usize> = responses
-            .iter()
-            .filter_map(|response| {
-                response::repeat_count(response)
-                    .map_err(|error| errors.push(error))
-                    .ok()
-            })
-            .collect();
-        // As in mountebank, a stub refused for injection or a bad repeat is not dry-run too:
-        // the further errors would only be noise.
+        // mountebank checks each response's behaviors, then its repeat.
+        let mut repeats = Vec::with_capacity(responses.len());
+        for response in responses {
+            errors.extend(Behaviors::validate(response.get("behaviors")));
+            match response::repeat_count(response) {
+                Ok(repeat) => repeats.push(repeat),
+                Err(error) => errors.push(error),
+            }
+        }
+        // As in mountebank, a stub refused for injection, bad behaviors or a bad repeat is not
+        // dry-run too: the further errors would only be noise.
         if !errors.is_empty() {
             return Err(errors);
         }
         let mut sequence = Vec::new();
         for (response_json, repeat) in responses.iter().zip(repeats) {
-            let compiled = match unsupported_behaviors(response_json) {
-                Some(error) => Err(error),
-                None => response::compile(response_json, context.default_response),
-            };
+            let compiled =
+                Behaviors::compile(response_json.get("behaviors")).and_then(|behaviors| {
+                    let response =
+                        compile_response(response_json, &behaviors, context.default_response)?;
+                    Ok((response, behaviors))
+                });
             match compiled {
-                Ok(compiled) => {
+                Ok((compiled, behaviors)) => {
                     let compiled = Arc::new(StubResponse {
                         response: compiled,
                         json: response_json.clone(),
-                        behaviors: Behaviors::default(),
+                        behaviors,
                     });
                     sequence.extend(std::iter::repeat_n(compiled, repeat));
                 }
@@ -161,8 +164,17 @@ impl Stub {
         self.predicates.iter().find_map(Predicate::required_path)
     }
 
-    /// The top-level request fields the predicates read (see [`Predicate::request_fields`]).
+    /// The top-level request fields the predicates read (see [`Predicate::request_fields`]),
+    /// or `None` for the whole request: also when a response has behaviors, which may read any
+    /// field.
     pub fn request_fields(&self) -> Option<Vec<String>> {
+        if self
+            .sequence
+            .iter()
+            .any(|response| !response.behaviors.is_empty())
+        {
+            return None;
+        }
         let mut fields = Vec::new();
         for predicate in &self.predicates {
             fields.extend(predicate.request_fields()?);
@@ -235,33 +247,29 @@ fn single_entry(key: &str, value: Value) -> Value {
     Value::Object(map)
 }
 
-/// Behaviors arrive in a later release; until then a stub that relies on them is refused rather
-/// than served without them.
-fn unsupported_behaviors(response: &Value) -> Option<MbError> {
-    let behaviors = response.get("behaviors")?;
-    let names: Vec<&str> = match behaviors {
-        Value::Array(list) => list
-            .iter()
-            .filter_map(Value::as_object)
-            .flat_map(|b| b.keys().map(String::as_str))
-            .collect(),
-        Value::Null => return None,
-        _ => {
-            return Some(
-                MbError::bad_data("'behaviors' must be an array").with_source(response.clone()),
-            )
+/// Compiles one response. A response with behaviors may hold tokens that make its `is` invalid
+/// until the behaviors replace them (`"statusCode": "${code}"`): mountebank checks nothing of
+/// `is` at creation, and the server prepares such responses per request from their JSON, so an
+/// `is` object that does not compile yet stands in as an empty one.
+fn compile_response(
+    json: &Value,
+    behaviors: &Behaviors,
+    default: &DefaultResponse,
+) -> Result<Response, MbError> {
+    let compiled = response::compile(json, default);
+    if compiled.is_err() && !behaviors.is_empty() {
+        if let Some(fields) = json
+            .as_object()
+            .filter(|f| f.get("is").is_some_and(Value::is_object))
+        {
+            let mut placeholder = fields.clone();
+            placeholder.insert("is".into(), Value::Object(Map::new()));
+            if let Ok(response) = response::compile(&Value::Object(placeholder), default) {
+                return Ok(response);
+            }
         }
-    };
-    if names.is_empty() {
-        return None;
     }
-    Some(
-        MbError::bad_data(format!(
-            "behaviors are not supported yet by rehearsal (found: {}); remove them or use mountebank for now",
-            names.join(", ")
-        ))
-        .with_source(response.clone()),
-    )
+    compiled
 }
 
 fn responses_of(stub: &Map<String, Value>) -> &[Value] {

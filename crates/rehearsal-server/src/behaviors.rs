@@ -1,15 +1,147 @@
-//! Behaviors at request time (skeleton; the behaviors change fills it in).
+//! Behaviors at request time: the effects the core's behaviors describe (sleeping, reading a
+//! lookup's CSV file, running a shell transform), performed in order on one response.
 
-use rehearsal_core::behavior::Behaviors;
-use rehearsal_core::{MbError, Request};
+use std::process::Stdio;
+
+use rehearsal_core::behavior::{Behavior, Behaviors, LookupBehavior, LookupResult, ShellRun};
+use rehearsal_core::{ErrorCode, MbError, Request};
 use serde_json::{Map, Value};
+use tokio::io::{AsyncRead, AsyncReadExt};
+use tokio::process::Command;
+
+/// The most a shell transform may print. mountebank allows Node's longest string (about half a
+/// gigabyte); a response that large is a mistake, and reading it all would exhaust memory.
+const MAX_SHELL_OUTPUT: u64 = 64 * 1024 * 1024;
 
 /// Applies `behaviors` in order to `response` (the `is` object, before the default response merge).
 pub async fn execute(
-    _behaviors: &Behaviors,
-    _request: &Request,
-    response: Map<String, Value>,
-    _scope: &str,
+    behaviors: &Behaviors,
+    request: &Request,
+    mut response: Map<String, Value>,
+    scope: &str,
 ) -> Result<Map<String, Value>, MbError> {
+    for behavior in behaviors {
+        response = match behavior {
+            Behavior::Wait(duration) => {
+                tracing::debug!("{scope} Waiting {} ms...", duration.as_millis());
+                tokio::time::sleep(*duration).await;
+                response
+            }
+            Behavior::Copy(copy) => {
+                copy.apply(request, &mut response)?;
+                response
+            }
+            Behavior::Lookup(lookup) => {
+                look_up(lookup, request, &mut response, scope).await;
+                response
+            }
+            Behavior::ShellTransform(shell) => {
+                let run = shell.prepare(request, &response);
+                tracing::debug!("{scope} Shelling out to {}", shell.command());
+                run_shell(&run, scope).await?
+            }
+        };
+    }
     Ok(response)
 }
+
+/// A lookup never fails the request: as in mountebank, each problem is logged and the response
+/// keeps its tokens.
+async fn look_up(
+    lookup: &LookupBehavior,
+    request: &Request,
+    response: &mut Map<String, Value>,
+    scope: &str,
+) {
+    let key = match lookup.key(request) {
+        Ok(key) => key,
+        Err(error) => {
+            tracing::error!("{scope} {}", error.message);
+            return;
+        }
+    };
+    // Read at each request, as mountebank does, so the file can change under a running
+    // imposter. Its path is relative to the server's working directory.
+    let path = lookup.csv_path();
+    let bytes = match tokio::fs::read(path).await {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            tracing::error!("{scope} Cannot read {path}: {error}");
+            return;
+        }
+    };
+    // Node decodes the stream as UTF-8, replacing what is not.
+    let text = String::from_utf8_lossy(&bytes);
+    match lookup.apply(&key, &text, response) {
+        LookupResult::Replaced => {}
+        LookupResult::NoRow => {
+            tracing::debug!("{scope} No row of {path} has the key {key:?}");
+        }
+        LookupResult::MissingKeyColumn(message) => tracing::error!("{scope} {message}"),
+        LookupResult::BadCsv(message) => tracing::debug!("{scope} Error: {message}"),
+    }
+}
+
+/// Runs a shell transform through `/bin/sh -c`, as Node's `exec` does, and reads the new
+/// response from its standard output. Standard input is empty: mountebank leaves it open, and
+/// a command that reads it waits forever there. The process is killed if the request is
+/// dropped first (the client went away).
+async fn run_shell(run: &ShellRun, scope: &str) -> Result<Map<String, Value>, MbError> {
+    let mut command = Command::new("/bin/sh");
+    command
+        .arg("-c")
+        .arg(&run.command_line)
+        .envs(run.env())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    let mut child = command
+        .spawn()
+        .map_err(|error| run.failed(&error.to_string()))?;
+    let (Some(stdout), Some(stderr)) = (child.stdout.take(), child.stderr.take()) else {
+        return Err(run.failed("the shell's output could not be read"));
+    };
+    // Both pipes are read at once, so a command that fills one is never blocked on it.
+    let (stdout, stderr) = tokio::join!(read_bounded(stdout), read_bounded(stderr));
+    let (stdout, stderr) = match (stdout, stderr) {
+        (Ok(stdout), Ok(stderr)) => (stdout, stderr),
+        (Err(error), _) | (_, Err(error)) => {
+            return Err(MbError::new(ErrorCode::InvalidInjection, error));
+        }
+    };
+    let status = child
+        .wait()
+        .await
+        .map_err(|error| run.failed(&error.to_string()))?;
+    let stderr = String::from_utf8_lossy(&stderr);
+    if !status.success() {
+        if !stderr.is_empty() {
+            tracing::error!("{scope} {stderr}");
+        }
+        return Err(run.failed(&stderr));
+    }
+    let stdout = String::from_utf8_lossy(&stdout);
+    tracing::debug!("{scope} Shell returned '{stdout}'");
+    run.response(&stdout)
+}
+
+/// Reads a pipe to its end, failing as Node does when it holds more than [`MAX_SHELL_OUTPUT`].
+async fn read_bounded(pipe: impl AsyncRead + Unpin) -> Result<Vec<u8>, String> {
+    let mut bytes = Vec::new();
+    let mut limited = pipe.take(MAX_SHELL_OUTPUT + 1);
+    limited
+        .read_to_end(&mut bytes)
+        .await
+        .map_err(|error| format!("cannot read the shell's output: {error}"))?;
+    if bytes.len() as u64 > MAX_SHELL_OUTPUT {
+        return Err(format!(
+            "stdout maxBuffer length exceeded: a shell transform may print at most {} MiB",
+            MAX_SHELL_OUTPUT / 1024 / 1024
+        ));
+    }
+    Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests;

@@ -151,7 +151,7 @@ fn run_case(file: &Path, subject: &Subject, bless: bool) -> Outcome {
     if let (Some(why), Subject::Rehearsal) = (&case.pending, subject) {
         return Outcome::Skip(format!("pending: {why}"));
     }
-    let server = match Server::start(subject.program(), ports.api, &case.args) {
+    let server = match Server::start(subject.program(), ports.api, &case.args, &case.files) {
         Ok(server) => server,
         Err(e) => return Outcome::Fail(format!("  cannot start the server: {e}")),
     };
@@ -397,7 +397,14 @@ fn canonical_order(case: &mut Value) {
     }
     reorder(
         case,
-        &["description", "args", "rehearsalOnly", "pending", "steps"],
+        &[
+            "description",
+            "args",
+            "files",
+            "rehearsalOnly",
+            "pending",
+            "steps",
+        ],
     );
     if let Some(steps) = case.get_mut("steps").and_then(Value::as_array_mut) {
         for step in steps {

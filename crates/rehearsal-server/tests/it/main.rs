@@ -4,6 +4,7 @@
 //! `contract` extension (checking and forwarding).
 
 mod api;
+mod behaviors;
 mod client;
 mod contract;
 mod datadir;

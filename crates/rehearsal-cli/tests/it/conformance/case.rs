@@ -7,6 +7,9 @@ use serde_json::{Map, Value};
 /// One case file, parsed.
 pub struct Case {
     pub args: Vec<String>,
+    /// Files written into the server's working directory before it starts (name, text), such
+    /// as the CSV file of a `lookup` behavior.
+    pub files: Vec<(String, String)>,
     pub rehearsal_only: Option<String>,
     /// Why rehearsal does not pass this case yet (the issue that brings the feature); the case
     /// still runs against mountebank, and the runner lists it for rehearsal.
@@ -169,7 +172,14 @@ pub fn parse(value: &Value) -> Result<Case, String> {
     check_keys(
         obj,
         "case",
-        &["description", "args", "rehearsalOnly", "pending", "steps"],
+        &[
+            "description",
+            "args",
+            "files",
+            "rehearsalOnly",
+            "pending",
+            "steps",
+        ],
     )?;
     if !matches!(obj.get("description"), Some(Value::String(_))) {
         return Err("case: `description` (a string) is required".into());
@@ -177,6 +187,10 @@ pub fn parse(value: &Value) -> Result<Case, String> {
     let args = match obj.get("args") {
         None => Vec::new(),
         Some(v) => strings(v, "args")?,
+    };
+    let files = match obj.get("files") {
+        None => Vec::new(),
+        Some(v) => files(v)?,
     };
     let rehearsal_only = match obj.get("rehearsalOnly") {
         None => None,
@@ -198,10 +212,27 @@ pub fn parse(value: &Value) -> Result<Case, String> {
     };
     Ok(Case {
         args,
+        files,
         rehearsal_only,
         pending,
         steps,
     })
+}
+
+/// `files`: an object of plain file names (no folders) to their text.
+fn files(value: &Value) -> Result<Vec<(String, String)>, String> {
+    let obj = object(value, "files")?;
+    obj.iter()
+        .map(|(name, text)| {
+            let plain =
+                !name.is_empty() && !name.contains(['/', '\\']) && name != "." && name != "..";
+            match (plain, text) {
+                (true, Value::String(text)) => Ok((name.clone(), text.clone())),
+                (false, _) => Err(format!("files: {name:?} must be a plain file name")),
+                (true, _) => Err(format!("files: the text of {name:?} must be a string")),
+            }
+        })
+        .collect()
 }
 
 fn parse_step(value: &Value) -> Result<Step, String> {

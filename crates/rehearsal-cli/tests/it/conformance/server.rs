@@ -23,8 +23,14 @@ pub struct Server {
 
 impl Server {
     /// Starts `<program> start --port <api_port> --nologfile <args>` in a fresh working
-    /// directory (so each server has its own pidfile) and waits until `GET /imposters` answers.
-    pub fn start(program: &str, api_port: u16, args: &[String]) -> Result<Server, String> {
+    /// directory (so each server has its own pidfile), with the case's `files` written into it,
+    /// and waits until `GET /imposters` answers.
+    pub fn start(
+        program: &str,
+        api_port: u16,
+        args: &[String],
+        files: &[(String, String)],
+    ) -> Result<Server, String> {
         static NEXT: Mutex<u32> = Mutex::new(0);
         let n = {
             let mut next = NEXT.lock().unwrap_or_else(|e| e.into_inner());
@@ -35,6 +41,10 @@ impl Server {
             std::env::temp_dir().join(format!("rehearsal-conformance-{}-{n}", std::process::id()));
         std::fs::create_dir_all(&dir)
             .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        for (name, text) in files {
+            std::fs::write(dir.join(name), text)
+                .map_err(|e| format!("cannot write the case file {name}: {e}"))?;
+        }
         let log = |name: &str| {
             File::create(dir.join(name))
                 .map(Stdio::from)
