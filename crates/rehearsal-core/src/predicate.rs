@@ -11,10 +11,10 @@
 mod compile;
 mod eval;
 mod explain;
-mod js_regex;
+pub(crate) mod js_regex;
 mod model;
 mod normalize;
-mod selector;
+pub(crate) mod selector;
 
 use serde_json::Value;
 

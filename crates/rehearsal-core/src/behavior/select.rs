@@ -2,25 +2,15 @@
 //! mountebank's `behaviors.js`) and the values a regex, xpath or jsonpath selector picks from
 //! it, in the order mountebank lists them.
 
-use std::panic::AssertUnwindSafe;
-
 use regex::Regex;
 use serde_json::{Map, Value};
 use serde_json_path::JsonPath;
-use sxd_document::dom::{ChildOfElement, ChildOfRoot};
-use sxd_xpath::nodeset::Node;
-use sxd_xpath::{Context, Factory};
 
 use super::js;
-use crate::predicate::FieldSelector;
+// The predicates' selectors, so that copy, lookup and predicates read a selector the same way.
+use crate::predicate::js_regex;
+use crate::predicate::selector::{self as predicate_selector, XPathOutcome};
 use crate::{MbError, Request};
-
-// The predicates' translation of JavaScript regexes into the `regex` crate's syntax, compiled in
-// here too because the predicate module keeps it private. Both copies are the same file, so
-// copy, lookup and predicates read a selector the same way.
-#[allow(clippy::duplicate_mod)]
-#[path = "../predicate/js_regex.rs"]
-mod js_regex;
 
 /// The request field a behavior reads: `"path"`, or `{"query": "q"}` (nested to any depth).
 #[derive(Debug, Clone)]
@@ -121,8 +111,8 @@ pub struct RegexSelector {
 #[derive(Debug, Clone)]
 pub struct XPathSelector {
     selector: String,
-    namespaces: Vec<(String, String)>,
-    valid: bool,
+    /// `None` when the selector is malformed or uses an undeclared namespace prefix.
+    compiled: Option<predicate_selector::XPathSelector>,
 }
 
 impl Selector {
@@ -144,12 +134,15 @@ impl Selector {
                         .collect(),
                     _ => Vec::new(),
                 };
-                // The predicates' check, which also rules out the prefixes sxd-xpath panics on.
-                let valid = FieldSelector::xpath(selector, namespaces.clone()).is_ok();
-                Selector::XPath(XPathSelector {
+                let compiled = predicate_selector::XPathSelector {
                     selector: selector.to_string(),
                     namespaces,
-                    valid,
+                };
+                // The predicates' check, which also rules out the prefixes sxd-xpath panics on.
+                let valid = compiled.validate().is_ok();
+                Selector::XPath(XPathSelector {
+                    selector: selector.to_string(),
+                    compiled: valid.then_some(compiled),
                 })
             }
             Some("jsonpath") => Selector::JsonPath(parse_jsonpath(selector)),
@@ -214,90 +207,34 @@ impl XPathSelector {
     /// number or a boolean selects nothing (mountebank checks for a `length`), and a string is
     /// an error (mountebank maps over it and fails).
     fn select(&self, value: Option<&Value>) -> Result<Vec<Option<Value>>, MbError> {
-        if !self.valid {
+        let Some(compiled) = &self.compiled else {
             return Err(MbError::bad_data("malformed xpath predicate selector")
                 .with_source(Value::String(self.selector.clone())));
-        }
+        };
         let Some(Value::String(text)) = value else {
             return Ok(Vec::new());
         };
-        if text.is_empty() {
-            return Ok(Vec::new());
-        }
-        // xmldom makes a document of any text; an empty document selects the same nothing.
-        let package =
-            sxd_document::parser::parse(text).unwrap_or_else(|_| sxd_document::Package::new());
-        let document = package.as_document();
-        let Ok(Some(xpath)) = Factory::new().build(&self.selector) else {
-            return Ok(Vec::new());
-        };
-        let mut context = Context::new();
-        for (prefix, uri) in &self.namespaces {
-            context.set_namespace(prefix, uri);
-        }
-        // Compilation ruled out the panic sxd-xpath is known for; any other must still not
-        // take the imposter down.
-        let evaluated = std::panic::catch_unwind(AssertUnwindSafe(|| {
-            xpath.evaluate(&context, document.root())
-        }));
-        match evaluated {
-            Ok(Ok(sxd_xpath::Value::Nodeset(nodes))) => Ok(nodes
-                .document_order()
+        match compiled.evaluate(text) {
+            XPathOutcome::Nodes(nodes) => Ok(nodes
                 .into_iter()
-                .map(|node| Some(Value::String(node_value(node))))
+                .map(|node| Some(Value::String(node)))
                 .collect()),
-            Ok(Ok(sxd_xpath::Value::String(_))) => Err(MbError::bad_data(format!(
+            XPathOutcome::Text(_) => Err(MbError::bad_data(format!(
                 "the xpath selector {:?} gives a string, not nodes; select the nodes themselves \
                  (//a rather than string(//a))",
                 self.selector
             ))
             .with_source(Value::String(self.selector.clone()))),
-            _ => Ok(Vec::new()),
+            XPathOutcome::Number(_) | XPathOutcome::Boolean(_) | XPathOutcome::Nothing => {
+                Ok(Vec::new())
+            }
         }
     }
 }
 
-/// The text mountebank reads off a selected node (`xpath.js#nodeValue`): a text node's text,
-/// an attribute's value, otherwise the data of the first child, `"undefined"` when that child
-/// is an element or there is none. The predicates' selector has the same rule; it also sorts
-/// what it selects, which `copy` must not.
-fn node_value(node: Node<'_>) -> String {
-    let undefined = || js::UNDEFINED.to_string();
-    match node {
-        Node::Text(text) => text.text().to_string(),
-        Node::Attribute(attribute) => attribute.value().to_string(),
-        Node::Comment(comment) => comment.text().to_string(),
-        Node::ProcessingInstruction(pi) => pi.value().map(str::to_string).unwrap_or_else(undefined),
-        Node::Element(element) => match element.children().first() {
-            Some(ChildOfElement::Text(text)) => text.text().to_string(),
-            Some(ChildOfElement::Comment(comment)) => comment.text().to_string(),
-            Some(ChildOfElement::ProcessingInstruction(pi)) => {
-                pi.value().map(str::to_string).unwrap_or_else(undefined)
-            }
-            _ => undefined(),
-        },
-        Node::Root(root) => match root.children().first() {
-            Some(ChildOfRoot::Comment(comment)) => comment.text().to_string(),
-            Some(ChildOfRoot::ProcessingInstruction(pi)) => {
-                pi.value().map(str::to_string).unwrap_or_else(undefined)
-            }
-            _ => undefined(),
-        },
-        Node::Namespace(_) => undefined(),
-    }
-}
-
-/// jsonpath-plus (mountebank's library) takes paths without the leading `$` too. A selector
-/// that does not parse selects nothing: mountebank catches the error and logs it.
+/// A selector that does not parse selects nothing: mountebank catches the error and logs it.
 fn parse_jsonpath(selector: &str) -> Option<JsonPath> {
-    let rooted = if selector.starts_with('$') {
-        selector.to_string()
-    } else if selector.starts_with(['.', '[']) {
-        format!("${selector}")
-    } else {
-        format!("$.{selector}")
-    };
-    JsonPath::parse(&rooted).ok()
+    predicate_selector::parse_jsonpath(selector).ok()
 }
 
 /// mountebank's `jsonpath.select`: an object is queried as it is, a string is parsed first;

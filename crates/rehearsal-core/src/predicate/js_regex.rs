@@ -17,7 +17,7 @@
 use regex::{Regex, RegexBuilder};
 
 /// Compiles a JavaScript regex source; the error is one readable line.
-pub(super) fn compile(source: &str, case_insensitive: bool) -> Result<Regex, String> {
+pub(crate) fn compile(source: &str, case_insensitive: bool) -> Result<Regex, String> {
     RegexBuilder::new(&translate(source))
         .case_insensitive(case_insensitive)
         .build()

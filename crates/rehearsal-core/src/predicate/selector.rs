@@ -22,14 +22,14 @@ pub(super) enum Selector {
 /// nor `Sync`, so predicates keep the validated text and parse it again per evaluation; that is
 /// cheap next to parsing the XML document it is applied to.
 #[derive(Debug, Clone)]
-pub(super) struct XPathSelector {
+pub(crate) struct XPathSelector {
     pub selector: String,
     pub namespaces: Vec<(String, String)>,
 }
 
 /// Parses a jsonpath selector. jsonpath-plus (mountebank's library) also takes paths without
 /// the leading `$`, so one is added.
-pub(super) fn parse_jsonpath(selector: &str) -> Result<JsonPath, String> {
+pub(crate) fn parse_jsonpath(selector: &str) -> Result<JsonPath, String> {
     let rooted = if selector.starts_with('$') {
         selector.to_string()
     } else if selector.starts_with(['.', '[']) {
@@ -83,8 +83,22 @@ impl XPathSelector {
     /// mountebank's `xpath.select`: numbers and booleans as they are, node values as strings,
     /// nothing for an empty node set or an empty text.
     fn select(&self, text: &str) -> Vec<Value> {
+        match self.evaluate(text) {
+            XPathOutcome::Number(n) => vec![Number::from_f64(n)
+                .map(Value::Number)
+                .unwrap_or_else(|| Value::String("NaN".into()))],
+            XPathOutcome::Boolean(b) => vec![Value::Bool(b)],
+            XPathOutcome::Text(s) => vec![Value::String(s)],
+            XPathOutcome::Nodes(nodes) => nodes.into_iter().map(Value::String).collect(),
+            XPathOutcome::Nothing => Vec::new(),
+        }
+    }
+
+    /// Evaluates the selector against `text` as xmldom reads it: nothing for an empty text,
+    /// node values (see [`node_value`]) in document order.
+    pub(crate) fn evaluate(&self, text: &str) -> XPathOutcome {
         if text.is_empty() {
-            return Vec::new();
+            return XPathOutcome::Nothing;
         }
         // xmldom turns any non-empty text into a document, even when it is not XML; an empty
         // document gives the same answers (no nodes, `count()` of 0).
@@ -92,7 +106,7 @@ impl XPathSelector {
             sxd_document::parser::parse(text).unwrap_or_else(|_| sxd_document::Package::new());
         let document = package.as_document();
         let Ok(xpath) = self.build() else {
-            return Vec::new();
+            return XPathOutcome::Nothing;
         };
         // `validate` rules out the panic sxd-xpath is known for (an undeclared prefix); any
         // other panic in it must still not take the imposter down with it.
@@ -100,23 +114,29 @@ impl XPathSelector {
         let evaluated = std::panic::catch_unwind(AssertUnwindSafe(|| {
             xpath.evaluate(&context, document.root())
         }));
-        let Ok(evaluated) = evaluated else {
-            return Vec::new();
-        };
         match evaluated {
-            Ok(sxd_xpath::Value::Number(n)) => vec![Number::from_f64(n)
-                .map(Value::Number)
-                .unwrap_or_else(|| Value::String("NaN".into()))],
-            Ok(sxd_xpath::Value::Boolean(b)) => vec![Value::Bool(b)],
-            Ok(sxd_xpath::Value::String(s)) => vec![Value::String(s)],
-            Ok(sxd_xpath::Value::Nodeset(nodes)) => nodes
-                .document_order()
-                .into_iter()
-                .map(|node| Value::String(node_value(node)))
-                .collect(),
-            Err(_) => Vec::new(),
+            Ok(Ok(sxd_xpath::Value::Number(n))) => XPathOutcome::Number(n),
+            Ok(Ok(sxd_xpath::Value::Boolean(b))) => XPathOutcome::Boolean(b),
+            Ok(Ok(sxd_xpath::Value::String(s))) => XPathOutcome::Text(s),
+            Ok(Ok(sxd_xpath::Value::Nodeset(nodes))) => {
+                XPathOutcome::Nodes(nodes.document_order().into_iter().map(node_value).collect())
+            }
+            Ok(Err(_)) | Err(_) => XPathOutcome::Nothing,
         }
     }
+}
+
+/// What an xpath selector gives for one text.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum XPathOutcome {
+    /// The selected nodes' values, in document order.
+    Nodes(Vec<String>),
+    Number(f64),
+    Boolean(bool),
+    /// A string expression's value (`string(//a)`).
+    Text(String),
+    /// An empty text, or a selector that failed to evaluate.
+    Nothing,
 }
 
 /// The string mountebank reads off a selected node: a text node's text, an attribute's value,
