@@ -64,12 +64,17 @@ pub struct StubSettings {
 }
 
 impl StubSettings {
-    /// Compiles stubs for this imposter, collecting every error of every stub.
-    pub fn compile_stubs(&self, stubs: &[Value]) -> Result<Vec<Stub>, Vec<MbError>> {
-        let context = StubContext {
+    /// What a stub of this imposter is compiled with.
+    pub fn context(&self) -> StubContext<'_> {
+        StubContext {
             default_response: &self.default_response,
             predicates: self.predicates,
-        };
+        }
+    }
+
+    /// Compiles stubs for this imposter, collecting every error of every stub.
+    pub fn compile_stubs(&self, stubs: &[Value]) -> Result<Vec<Stub>, Vec<MbError>> {
+        let context = self.context();
         let mut compiled = Vec::with_capacity(stubs.len());
         let mut errors = Vec::new();
         for stub in stubs {

@@ -151,6 +151,42 @@ impl Stub {
         })
     }
 
+    /// This stub with one more response at the end of its queue, as a `proxyAlways` recording
+    /// adds one: the predicates and the responses already compiled are shared, only the new
+    /// one is compiled, and the queue keeps its place.
+    pub fn with_appended_response(
+        &self,
+        response_json: &Value,
+        context: StubContext<'_>,
+    ) -> Result<Stub, MbError> {
+        let repeat = response::repeat_count(response_json)?;
+        let behaviors = Behaviors::compile(response_json.get("behaviors"))?;
+        let response = compile_response(response_json, &behaviors, context.default_response)?;
+        let compiled = Arc::new(StubResponse {
+            response,
+            json: response_json.clone(),
+            behaviors,
+        });
+        let mut json = self.json.clone();
+        match json.get_mut("responses") {
+            Some(Value::Array(responses)) => responses.push(response_json.clone()),
+            _ => {
+                json.insert(
+                    "responses".into(),
+                    Value::Array(vec![response_json.clone()]),
+                );
+            }
+        }
+        let mut sequence = self.sequence.clone();
+        sequence.extend(std::iter::repeat_n(compiled, repeat));
+        Ok(Stub {
+            json,
+            predicates: self.predicates.clone(),
+            sequence,
+            cursor: AtomicUsize::new(self.cursor.load(Ordering::Relaxed)),
+        })
+    }
+
     /// Whether every predicate matches the request (a stub without predicates matches all).
     pub fn matches(&self, request: &Request) -> bool {
         self.predicates
@@ -312,4 +348,56 @@ fn uses_javascript(stub: &Map<String, Value>) -> bool {
         .and_then(Value::as_array)
         .is_some_and(|predicates| predicates.iter().any(|p| p.get("inject").is_some()));
     response_injects || predicate_injects
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::request::HttpParts;
+
+    fn body_of(response: &StubResponse) -> String {
+        match &response.response {
+            Response::Is(prepared) => String::from_utf8_lossy(&prepared.body).into_owned(),
+            other => panic!("an is response, not {other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_appended_response_joins_the_queue_where_it_stands() {
+        let default = DefaultResponse::default();
+        let context = StubContext {
+            default_response: &default,
+            predicates: CompileOptions::default(),
+        };
+        let stub = Stub::compile(
+            &json!({"predicates": [{"equals": {"path": "/p"}}], "responses": [{"is": {"body": "one"}}, {"is": {"body": "two"}}]}),
+            context,
+        )
+        .unwrap();
+        assert_eq!(body_of(stub.next_response()), "one");
+        let grown = stub
+            .with_appended_response(
+                &json!({"is": {"body": "three"}, "behaviors": [{"wait": 5}]}),
+                context,
+            )
+            .unwrap();
+        assert_eq!(grown.json()["responses"].as_array().unwrap().len(), 3);
+        assert_eq!(grown.predicate_json(), stub.predicate_json());
+        let request = HttpParts {
+            method: "GET".into(),
+            target: "/p".into(),
+            ..HttpParts::default()
+        }
+        .into_request();
+        assert!(grown.matches(&request), "the predicates are kept");
+        let served: Vec<String> = (0..4).map(|_| body_of(grown.next_response())).collect();
+        assert_eq!(
+            served,
+            ["two", "three", "one", "two"],
+            "the queue keeps its place"
+        );
+        assert!(!grown.sequence[2].behaviors.is_empty());
+    }
 }

@@ -83,16 +83,27 @@ async fn connection(mut stream: TcpStream, peer: SocketAddr, imposter: Arc<Impos
             body: text,
         };
         out.clear();
-        let outcome = match imposter.contract() {
-            // rehearsal's `contract` extension: checked, and maybe forwarded (docs/extensions.md).
-            Some(contract) => contract.respond(&imposter, parts, body).await,
-            None => {
-                let sent = Sent {
-                    target: &target,
-                    body: &body,
-                };
-                imposter.answer(parts, sent).await
+        let answered = async {
+            match imposter.contract() {
+                // rehearsal's `contract` extension: checked, and maybe forwarded
+                // (docs/extensions.md).
+                Some(contract) => contract.respond(&imposter, parts, body).await,
+                None => {
+                    let sent = Sent {
+                        target: &target,
+                        body: &body,
+                    };
+                    imposter.answer(parts, sent).await
+                }
             }
+        };
+        // A response that waits (a slow origin, a long `wait`, a hung shell command) is given
+        // up when the client hangs up, so its sockets and processes go with it.
+        let outcome = tokio::select! {
+            // An answer that is ready wins even when the client has already half-closed.
+            biased;
+            outcome = answered => outcome,
+            () = client_gone(&stream) => return,
         };
         let closes = match outcome {
             Outcome::RespondShared(chosen) => match &chosen.response {
@@ -113,6 +124,16 @@ async fn connection(mut stream: TcpStream, peer: SocketAddr, imposter: Arc<Impos
             let _ = stream.shutdown().await;
             return;
         }
+    }
+}
+
+/// Resolves when the client has closed its side of the connection. Bytes the client sent
+/// ahead (a pipelined request) mean it is still there; then this never resolves.
+async fn client_gone(stream: &TcpStream) {
+    let mut byte = [0u8; 1];
+    match stream.peek(&mut byte).await {
+        Ok(0) | Err(_) => {}
+        Ok(_) => std::future::pending().await,
     }
 }
 

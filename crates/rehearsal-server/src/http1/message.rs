@@ -117,14 +117,25 @@ impl Head {
     }
 }
 
+/// The most bytes a chunked body may take on the wire, framing included (many tiny chunks
+/// more than double a body's size); a sender past it is refused rather than buffered.
+const MAX_CHUNKED_WIRE: usize = 2 * MAX_BODY;
+
 /// Decodes a complete chunked body at the start of `buffer`: `Ok(Some((body, consumed)))`, or
 /// `Ok(None)` when more bytes are needed.
 pub fn decode_chunked(buffer: &[u8]) -> Result<Option<(Vec<u8>, usize)>, Malformed> {
+    let incomplete = || {
+        if buffer.len() > MAX_CHUNKED_WIRE {
+            Err(Malformed::BodyTooLarge)
+        } else {
+            Ok(None)
+        }
+    };
     let mut body = Vec::new();
     let mut at = 0;
     loop {
         let Some(line_end) = find_crlf(&buffer[at..]) else {
-            return Ok(None);
+            return incomplete();
         };
         let line =
             std::str::from_utf8(&buffer[at..at + line_end]).map_err(|_| Malformed::Framing)?;
@@ -132,10 +143,14 @@ pub fn decode_chunked(buffer: &[u8]) -> Result<Option<(Vec<u8>, usize)>, Malform
         let size = usize::from_str_radix(size_text, 16).map_err(|_| Malformed::Framing)?;
         at += line_end + 2;
         if size == 0 {
-            // Trailers end with an empty line.
+            // Trailers end with an empty line; they may not outgrow a head.
+            let trailers_start = at;
             loop {
                 let Some(end) = find_crlf(&buffer[at..]) else {
-                    return Ok(None);
+                    if buffer.len() - trailers_start > MAX_HEAD {
+                        return Err(Malformed::HeadTooLarge);
+                    }
+                    return incomplete();
                 };
                 at += end + 2;
                 if end == 0 {
@@ -143,14 +158,16 @@ pub fn decode_chunked(buffer: &[u8]) -> Result<Option<(Vec<u8>, usize)>, Malform
                 }
             }
         }
-        if body.len() + size > MAX_BODY {
+        // Checked so that a size near `usize::MAX` is refused, not wrapped.
+        if size > MAX_BODY - body.len() {
             return Err(Malformed::BodyTooLarge);
         }
-        if buffer.len() < at + size + 2 {
-            return Ok(None);
+        let chunk_end = at + size;
+        if buffer.len() < chunk_end + 2 {
+            return incomplete();
         }
-        body.extend_from_slice(&buffer[at..at + size]);
-        at += size + 2;
+        body.extend_from_slice(&buffer[at..chunk_end]);
+        at = chunk_end + 2;
     }
 }
 

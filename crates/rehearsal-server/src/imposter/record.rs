@@ -36,18 +36,19 @@ impl Imposter {
                     ProxyMode::Transparent => {}
                     ProxyMode::Once => stubs.insert(at, wrap(compile(new_stub())?)),
                     ProxyMode::Always => {
+                        // As mountebank's `stubs.first`, a stub without predicates counts as
+                        // one with none.
                         let same = stubs[at + 1..].iter().position(|running| {
-                            running.stub.json().contains_key("predicates")
-                                && running.stub.predicate_json() == predicates.as_slice()
+                            running.stub.predicate_json() == predicates.as_slice()
                         });
                         match same {
                             Some(offset) => {
                                 let index = at + 1 + offset;
-                                let mut json = stubs[index].stub.json().clone();
-                                if let Some(Value::Array(responses)) = json.get_mut("responses") {
-                                    responses.push(response.clone());
-                                }
-                                stubs[index] = wrap(compile(Value::Object(json))?);
+                                let appended = stubs[index]
+                                    .stub
+                                    .with_appended_response(&response, self.stub_settings.context())
+                                    .map_err(|error| vec![error])?;
+                                stubs[index] = wrap(appended);
                             }
                             None => stubs.push(wrap(compile(new_stub())?)),
                         }

@@ -99,10 +99,13 @@ impl Imposter {
         );
         let elapsed = started.elapsed().as_millis() as u64;
         let is = recorded_is(&answer, elapsed);
-        let is = behaviors::execute(&chosen.behaviors, request, is, &self.scope).await?;
+        // mountebank sets `injectHeaders` on the request object itself, so the behaviors and
+        // the generated predicates both see them.
+        let request = with_injected(request, config);
+        let is = behaviors::execute(&chosen.behaviors, &request, is, &self.scope).await?;
         if config.mode != ProxyMode::Transparent {
             if let Some(stub) = stub {
-                self.record_proxy_response(config, stub, &with_injected(request, config), &is);
+                self.record_proxy_response(config, stub, &request, &is);
                 self.persist().await;
             }
         }
@@ -142,8 +145,7 @@ fn header_lines(request: &Request) -> Vec<(String, String)> {
     lines
 }
 
-/// mountebank sets `injectHeaders` on the request object itself before it generates the
-/// recording's predicates, so predicates on headers see them.
+/// The request with `injectHeaders` set on it, as mountebank's proxy leaves it.
 fn with_injected(request: &Request, config: &ProxyConfig) -> Request {
     let mut request = request.clone();
     if let Some(Value::Object(headers)) = request.0.get_mut("headers") {

@@ -350,3 +350,34 @@ async fn a_proxy_to_the_imposter_itself_is_refused_instead_of_looping() {
     assert_eq!(imposter_json(&server, port).await["numberOfRequests"], 1);
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_client_that_hangs_up_releases_the_connection_to_a_silent_origin() {
+    // An origin that reads the request, never answers, and reports when its peer goes away.
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let origin = listener.local_addr().unwrap().port();
+    let (closed, mut origin_closed) = mpsc::channel(1);
+    tokio::spawn(async move {
+        let (mut tcp, _) = listener.accept().await.unwrap();
+        let mut buffer = [0u8; 4096];
+        while let Ok(read) = tcp.read(&mut buffer).await {
+            if read == 0 {
+                break;
+            }
+        }
+        let _ = closed.send(()).await;
+    });
+    let server = start_default().await;
+    let port = proxy_imposter(&server, json!({"to": format!("http://127.0.0.1:{origin}")})).await;
+    let mut client = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+    client
+        .write_all(b"GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    drop(client);
+    tokio::time::timeout(Duration::from_secs(5), origin_closed.recv())
+        .await
+        .expect("the proxy lets go of the origin within 5 s of the client hanging up");
+    server.shutdown().await;
+}

@@ -59,3 +59,18 @@ fn gzip_bodies_are_decompressed() {
         .unwrap();
     assert_eq!(body_text(&head, &encoder.finish().unwrap()), "{\"a\":1}");
 }
+
+#[test]
+fn hostile_chunk_framing_is_refused_without_overflow_or_unbounded_buffering() {
+    // A size near usize::MAX must not wrap the length arithmetic.
+    assert_eq!(
+        decode_chunked(b"5\r\nhello\r\nFFFFFFFFFFFFFFFB\r\nabc"),
+        Err(Malformed::BodyTooLarge)
+    );
+    // Endless trailer lines are cut off at the size of a head.
+    let mut trailers = b"0\r\n".to_vec();
+    while trailers.len() <= MAX_HEAD + 10 {
+        trailers.extend_from_slice(b"X-Trailer: 1\r\n");
+    }
+    assert_eq!(decode_chunked(&trailers), Err(Malformed::HeadTooLarge));
+}
