@@ -12,7 +12,6 @@
 
 mod copy;
 mod csv;
-mod js;
 mod lookup;
 mod replace;
 mod select;
@@ -23,7 +22,7 @@ use std::time::Duration;
 
 use serde_json::{Map, Value};
 
-use crate::{ErrorCode, MbError};
+use crate::{js, ErrorCode, MbError};
 
 pub use copy::CopyBehavior;
 pub use lookup::{LookupBehavior, LookupResult};

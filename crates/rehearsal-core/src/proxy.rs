@@ -7,6 +7,7 @@ mod generators;
 
 use serde_json::{Map, Value};
 
+use crate::js::is_truthy;
 use crate::{MbError, Request};
 
 pub use generators::PredicateGenerator;
@@ -119,12 +120,23 @@ impl ProxyConfig {
             None | Some(Value::Null) => Vec::new(),
             Some(Value::Object(headers)) => headers
                 .iter()
-                .map(|(name, value)| match value {
-                    Value::String(text) => Ok((name.clone(), text.clone())),
-                    Value::Number(_) | Value::Bool(_) => Ok((name.clone(), value.to_string())),
-                    other => Err(MbError::bad_data(format!(
-                        "proxy.injectHeaders[{name:?}] must be a string, not {other}"
-                    ))),
+                .map(|(name, value)| {
+                    let text = match value {
+                        Value::String(text) => text.clone(),
+                        Value::Number(_) | Value::Bool(_) => value.to_string(),
+                        other => {
+                            return Err(MbError::bad_data(format!(
+                                "proxy.injectHeaders[{name:?}] must be a string, not {other}"
+                            )))
+                        }
+                    };
+                    // Written to the origin as they are: a line break would smuggle headers.
+                    if !crate::response::is_token(name) || text.contains(['\r', '\n']) {
+                        return Err(MbError::bad_data(format!(
+                            "proxy.injectHeaders[{name:?}] is not a valid header: names are HTTP tokens and values have no line breaks"
+                        )));
+                    }
+                    Ok((name.clone(), text))
                 })
                 .collect::<Result<_, _>>()?,
             Some(other) => {
@@ -135,7 +147,7 @@ impl ProxyConfig {
         };
         let pem = |key: &str| fields.get(key).and_then(Value::as_str).map(str::to_string);
         let client_cert = match (pem("cert"), pem("key")) {
-            (Some(cert_pem), Some(key_pem)) => Some(ClientCertificate { cert_pem, key_pem }),
+            (Some(cert_pem), Some(key_pem)) => Some(client_certificate(cert_pem, key_pem)?),
             (None, None) => None,
             _ => {
                 return Err(MbError::bad_data(
@@ -177,6 +189,27 @@ impl ProxyConfig {
         }
         Value::Object(response)
     }
+}
+
+/// Checks the PEM texts of a client certificate as far as text can tell; rustls reads them
+/// when the proxy first connects.
+fn client_certificate(cert_pem: String, key_pem: String) -> Result<ClientCertificate, MbError> {
+    if !cert_pem.contains("-----BEGIN CERTIFICATE-----") {
+        return Err(MbError::bad_data(
+            "proxy.cert must be a PEM certificate (-----BEGIN CERTIFICATE-----)",
+        ));
+    }
+    if key_pem.contains("ENCRYPTED") {
+        return Err(MbError::bad_data(
+            "proxy.key is encrypted, and rehearsal does not take a passphrase: give the key unencrypted (openssl pkey -in key.pem -out plain.pem)",
+        ));
+    }
+    if !(key_pem.contains("-----BEGIN") && key_pem.contains("PRIVATE KEY-----")) {
+        return Err(MbError::bad_data(
+            "proxy.key must be a PEM private key (-----BEGIN PRIVATE KEY-----)",
+        ));
+    }
+    Ok(ClientCertificate { cert_pem, key_pem })
 }
 
 /// `proxy.to`: a URL with a scheme, a host, an optional port and no path.
@@ -229,17 +262,6 @@ fn parse_origin(to: &str) -> Result<Origin, MbError> {
         host: host.to_string(),
         port,
     })
-}
-
-/// JavaScript truthiness, which mountebank's `if (config.x)` tests rely on.
-fn is_truthy(value: &Value) -> bool {
-    match value {
-        Value::Null => false,
-        Value::Bool(flag) => *flag,
-        Value::Number(number) => number.as_f64().is_some_and(|n| n != 0.0 && !n.is_nan()),
-        Value::String(text) => !text.is_empty(),
-        Value::Array(_) | Value::Object(_) => true,
-    }
 }
 
 #[cfg(test)]

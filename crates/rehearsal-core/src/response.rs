@@ -11,6 +11,7 @@ use base64::Engine as _;
 use serde_json::{Map, Value};
 
 use crate::proxy::ProxyConfig;
+use crate::js::is_truthy;
 use crate::MbError;
 
 /// Base64 as Node decodes it: padding optional, stray trailing bits ignored.
@@ -271,16 +272,6 @@ fn js_parse_int(text: &str) -> Option<i64> {
     digits.parse::<i64>().ok().map(|n| sign * n)
 }
 
-/// JavaScript truthiness, which mountebank's `a || b` defaults rely on.
-fn is_truthy(value: &Value) -> bool {
-    match value {
-        Value::Null => false,
-        Value::Bool(flag) => *flag,
-        Value::Number(number) => number.as_f64().is_some_and(|n| n != 0.0 && !n.is_nan()),
-        Value::String(text) => !text.is_empty(),
-        Value::Array(_) | Value::Object(_) => true,
-    }
-}
 
 /// `postProcess` of mountebank's http server, minus the parts that depend on the request: an
 /// `is` response (after its behaviors, for responses that have them) merged with the default.
@@ -405,7 +396,7 @@ fn headers(value: &Value) -> Result<Vec<(String, String)>, MbError> {
 }
 
 /// Whether `name` is an RFC 9110 token, the only characters a header name may have.
-fn is_token(name: &str) -> bool {
+pub(crate) fn is_token(name: &str) -> bool {
     !name.is_empty()
         && name
             .bytes()

@@ -9,7 +9,8 @@
 use serde_json::{Map, Value};
 
 use super::select::{From, Selector};
-use super::{csv, js, replace};
+use super::{csv, replace};
+use crate::js;
 use crate::{MbError, Request};
 
 /// `{"lookup": {"key": {...}, "fromDataSource": {"csv": {...}}, "into": "${ROW}"}}`, compiled.

@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use super::js;
+use crate::js;
 
 /// `copy`'s replacer: `${TOKEN}[i]` becomes the i-th value, then `${TOKEN}` the first.
 pub fn copy_tokens(response: &mut Map<String, Value>, token: &str, values: &[Option<Value>]) {

@@ -6,7 +6,7 @@ use regex::Regex;
 use serde_json::{Map, Value};
 use serde_json_path::JsonPath;
 
-use super::js;
+use crate::js;
 // The predicates' selectors, so that copy, lookup and predicates read a selector the same way.
 use crate::predicate::js_regex;
 use crate::predicate::selector::{self as predicate_selector, XPathOutcome};

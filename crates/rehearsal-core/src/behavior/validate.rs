@@ -8,7 +8,7 @@
 
 use serde_json::Value;
 
-use super::js;
+use crate::js;
 use crate::MbError;
 
 /// Every validation error of a response's `behaviors` field, in mountebank's order.

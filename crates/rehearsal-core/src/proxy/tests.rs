@@ -62,6 +62,27 @@ fn bad_proxies_say_what_to_fix() {
     assert!(error(json!({"to": "http://o", "predicateGenerators": [{}]})).contains("'matches'"));
     assert!(error(json!({"to": "http://o", "injectHeaders": ["x"]})).contains("injectHeaders"));
     assert!(error(json!({"to": "http://o", "cert": "PEM"})).contains("go together"));
+    assert!(
+        error(json!({"to": "http://o", "cert": "PEM", "key": "PEM"}))
+            .contains("proxy.cert must be")
+    );
+    let cert = "-----BEGIN CERTIFICATE-----\nMII\n-----END CERTIFICATE-----\n";
+    assert!(error(
+        json!({"to": "http://o", "cert": cert, "key": "-----BEGIN ENCRYPTED PRIVATE KEY-----"})
+    )
+    .contains("encrypted"));
+    assert!(
+        error(json!({"to": "http://o", "cert": cert, "key": "secret"}))
+            .contains("proxy.key must be")
+    );
+    assert!(
+        error(json!({"to": "http://o", "injectHeaders": {"X-A": "1\r\nX-B: 2"}}))
+            .contains("not a valid header")
+    );
+    assert!(
+        error(json!({"to": "http://o", "injectHeaders": {"Bad Name": "1"}}))
+            .contains("not a valid header")
+    );
     assert!(error(json!({"to": "http://o", "predicateGenerators": [
         {"matches": {"path": true}, "predicateOperator": "exists"}
     ]}))

@@ -1,6 +1,7 @@
-//! The few JavaScript conversions mountebank's behaviors rely on without saying so: `String(x)`,
+//! The few JavaScript conversions mountebank relies on without saying so: `String(x)`,
 //! `parseInt`, truthiness, `Object.keys` and `str.split(a).join(b)`. Behaviors produce text
-//! from arbitrary JSON values, and the text must be the one Node would produce.
+//! from arbitrary JSON values, and `a || b` defaults decide by truthiness; the results must be
+//! the ones Node would produce.
 
 use serde_json::{Map, Value};
 
