@@ -158,6 +158,16 @@ fn run_case(file: &Path, subject: &Subject, bless: bool) -> Outcome {
     let mut blessed = Vec::new();
     for (i, step) in case.steps.iter().enumerate() {
         let what = describe_step(i, step);
+        if let Some(broken) = &step.broken {
+            let problems = match send_for_bytes(step, &ports) {
+                Ok((bytes, ending)) => compare::check_broken(broken, &bytes, ending),
+                Err(e) => vec![e],
+            };
+            if !problems.is_empty() {
+                return Outcome::Fail(format!("  {what}\n    {}", problems.join("\n    ")));
+            }
+            continue;
+        }
         let response = match send(step, &ports) {
             Ok(r) => r,
             Err(e) => {
@@ -201,12 +211,37 @@ fn run_case(file: &Path, subject: &Subject, bless: bool) -> Outcome {
 /// when the step has none, a `Content-Length` for a body, and for API calls a JSON
 /// `Content-Type` and `Connection: close`.
 fn send(step: &Step, ports: &Ports) -> Result<client::Response, String> {
+    let (port, headers) = wire_headers(step, ports);
+    let request = &step.request;
+    client::send(
+        port,
+        &request.method,
+        &request.path,
+        &headers,
+        &request.body,
+    )
+}
+
+/// A fault step's request, read until the connection ends.
+fn send_for_bytes(step: &Step, ports: &Ports) -> Result<(Vec<u8>, case::Ending), String> {
+    let (port, headers) = wire_headers(step, ports);
+    let request = &step.request;
+    client::send_for_bytes(
+        port,
+        &request.method,
+        &request.path,
+        &headers,
+        &request.body,
+    )
+}
+
+/// The port a step goes to and its header lines as they go on the wire.
+fn wire_headers(step: &Step, ports: &Ports) -> (u16, Vec<(String, String)>) {
     let Request {
-        method,
-        path,
         headers,
         body,
         is_json,
+        ..
     } = &step.request;
     let port = match step.target {
         Target::Api => ports.api,
@@ -229,7 +264,7 @@ fn send(step: &Step, ports: &Ports) -> Result<client::Response, String> {
     if !body.is_empty() && !has("content-length") && !has("transfer-encoding") {
         all.push(("Content-Length".into(), body.len().to_string()));
     }
-    client::send(port, method, path, &all, body)
+    (port, all)
 }
 
 fn describe_step(i: usize, step: &Step) -> String {

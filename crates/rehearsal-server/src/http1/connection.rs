@@ -213,26 +213,24 @@ async fn reject(stream: &mut TcpStream, malformed: Malformed) {
     let _ = stream.shutdown().await;
 }
 
-/// Faults: mountebank's destroy the socket (after writing garbage for
-/// `RANDOM_DATA_THEN_CLOSE`); rehearsal's close it cleanly, after a broken chunk for
+/// Faults. `CONNECTION_RESET_BY_PEER` resets the connection (a zero linger makes the kernel
+/// send RST), as its name and WireMock's fault of that name promise; mountebank 2.9.1 only
+/// closes it, which is `EMPTY_RESPONSE` here. The others end with a clean close, as in
+/// mountebank: after its garbage for `RANDOM_DATA_THEN_CLOSE`, after a broken chunk for
 /// `MALFORMED_RESPONSE_CHUNK`.
 async fn break_connection(mut stream: TcpStream, fault: Fault) {
     match fault {
-        Fault::ConnectionResetByPeer => {}
+        Fault::ConnectionResetByPeer => {
+            let _ = socket2::SockRef::from(&stream).set_linger(Some(std::time::Duration::ZERO));
+            return;
+        }
         Fault::RandomDataThenClose(data) => {
             let _ = stream.write_all(&Fault::random_bytes(data)).await;
         }
-        Fault::EmptyResponse => {
-            let _ = stream.shutdown().await;
-            return;
-        }
+        Fault::EmptyResponse => {}
         Fault::MalformedResponseChunk => {
             let _ = stream.write_all(Fault::MALFORMED_CHUNK).await;
-            let _ = stream.shutdown().await;
-            return;
         }
     }
-    // Closing with unread data or a zero linger makes the kernel send RST, as `destroy()` does.
-    let _ = socket2::SockRef::from(&stream).set_linger(Some(std::time::Duration::ZERO));
-    drop(stream);
+    let _ = stream.shutdown().await;
 }

@@ -29,8 +29,29 @@ pub struct Step {
     pub note: Option<String>,
     pub target: Target,
     pub request: Request,
-    /// `None` only while blessing: the runner then writes what it got.
+    /// `None` only while blessing (the runner then writes what it got), or for a step that
+    /// expects no HTTP response at all (`broken`).
     pub expect: Option<Expect>,
+    /// `expectBroken`: the imposter breaks the connection instead of answering (a fault).
+    pub broken: Option<Broken>,
+}
+
+/// What a client sees of a fault: the bytes before the connection ended, and how it ended.
+pub struct Broken {
+    /// How the connection must end; `None` accepts either.
+    pub ends: Option<Ending>,
+    /// The exact bytes, when the case names them.
+    pub bytes: Option<Vec<u8>>,
+    /// How many bytes, when the case names only that.
+    pub length: Option<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ending {
+    /// A TCP reset (the server destroyed the socket with unread data, or lingered zero).
+    Reset,
+    /// A clean end of stream.
+    Close,
 }
 
 pub struct Request {
@@ -237,7 +258,11 @@ fn files(value: &Value) -> Result<Vec<(String, String)>, String> {
 
 fn parse_step(value: &Value) -> Result<Step, String> {
     let obj = object(value, "step")?;
-    check_keys(obj, "step", &["note", "api", "http", "expect"])?;
+    check_keys(
+        obj,
+        "step",
+        &["note", "api", "http", "expect", "expectBroken"],
+    )?;
     let note = obj.get("note").and_then(Value::as_str).map(str::to_owned);
     let (target, request) = match (obj.get("api"), obj.get("http")) {
         (Some(r), None) => (Target::Api, r),
@@ -253,11 +278,16 @@ fn parse_step(value: &Value) -> Result<Step, String> {
     };
     let request = parse_request(request, matches!(target, Target::Imposter(_)))?;
     let expect = obj.get("expect").map(parse_expect).transpose()?;
+    let broken = obj.get("expectBroken").map(parse_broken).transpose()?;
+    if broken.is_some() && (expect.is_some() || matches!(target, Target::Api)) {
+        return Err("`expectBroken` replaces `expect`, on `http` steps only".into());
+    }
     Ok(Step {
         note,
         target,
         request,
         expect,
+        broken,
     })
 }
 
@@ -293,6 +323,35 @@ fn parse_request(value: &Value, imposter: bool) -> Result<Request, String> {
         headers,
         body,
         is_json,
+    })
+}
+
+fn parse_broken(value: &Value) -> Result<Broken, String> {
+    let obj = object(value, "expectBroken")?;
+    check_keys(obj, "expectBroken", &["ends", "base64", "length"])?;
+    let ends = match obj.get("ends") {
+        None => None,
+        Some(Value::String(end)) if end == "reset" => Some(Ending::Reset),
+        Some(Value::String(end)) if end == "close" => Some(Ending::Close),
+        _ => return Err("expectBroken.ends must be \"reset\" or \"close\"".into()),
+    };
+    let bytes = match obj.get("base64") {
+        None => None,
+        Some(Value::String(b64)) => Some(decode_base64(b64)?),
+        Some(_) => return Err("expectBroken.base64 must be a string".into()),
+    };
+    let length = obj
+        .get("length")
+        .map(|n| {
+            n.as_u64()
+                .map(|n| n as usize)
+                .ok_or("expectBroken.length must be a number")
+        })
+        .transpose()?;
+    Ok(Broken {
+        ends,
+        bytes,
+        length,
     })
 }
 

@@ -36,6 +36,17 @@ pub fn send(
     headers: &[(String, String)],
     body: &[u8],
 ) -> Result<Response, String> {
+    let mut stream = connect_and_write(port, method, path, headers, body)?;
+    read_response(&mut stream, method == "HEAD")
+}
+
+fn connect_and_write(
+    port: u16,
+    method: &str,
+    path: &str,
+    headers: &[(String, String)],
+    body: &[u8],
+) -> Result<TcpStream, String> {
     let addr = SocketAddr::from(([127, 0, 0, 1], port));
     let mut stream = TcpStream::connect_timeout(&addr, CONNECT_TIMEOUT)
         .map_err(|e| format!("cannot connect to {addr}: {e}"))?;
@@ -53,7 +64,35 @@ pub fn send(
     stream
         .write_all(&bytes)
         .map_err(|e| format!("cannot send the request: {e}"))?;
-    read_response(&mut stream, method == "HEAD")
+    Ok(stream)
+}
+
+/// Sends one request like [`send`] and reads every byte until the connection ends, for
+/// faults: the bytes, and whether it ended with a reset.
+pub fn send_for_bytes(
+    port: u16,
+    method: &str,
+    path: &str,
+    headers: &[(String, String)],
+    body: &[u8],
+) -> Result<(Vec<u8>, super::case::Ending), String> {
+    let mut stream = connect_and_write(port, method, path, headers, body)?;
+    let deadline = Instant::now() + IO_TIMEOUT;
+    let mut bytes = Vec::new();
+    let mut chunk = [0u8; 16 * 1024];
+    loop {
+        if Instant::now() > deadline {
+            return Err(format!("the connection did not end within {IO_TIMEOUT:?}"));
+        }
+        match stream.read(&mut chunk) {
+            Ok(0) => return Ok((bytes, super::case::Ending::Close)),
+            Ok(n) => bytes.extend_from_slice(&chunk[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => {
+                return Ok((bytes, super::case::Ending::Reset))
+            }
+            Err(e) => return Err(format!("read failed: {e}")),
+        }
+    }
 }
 
 fn read_response(stream: &mut TcpStream, head_only: bool) -> Result<Response, String> {

@@ -1,9 +1,32 @@
 //! Comparing a response with a step's expectation: wildcard patterns, exact JSON (key order
 //! included) and a readable report of every difference.
 
-use super::case::{BodyExpect, Expect, HeaderExpect};
+use super::case::{BodyExpect, Broken, Ending, Expect, HeaderExpect};
 use super::client::Response;
 use serde_json::Value;
+
+/// The problems with a fault step: how the connection ended and the bytes before it.
+pub fn check_broken(expect: &Broken, bytes: &[u8], ending: Ending) -> Vec<String> {
+    let mut problems = Vec::new();
+    if let Some(wanted) = expect.ends.filter(|wanted| *wanted != ending) {
+        problems.push(format!("the connection ended with {ending:?}, expected {wanted:?}"));
+    }
+    if let Some(wanted) = &expect.bytes {
+        if wanted.as_slice() != bytes {
+            problems.push(format!(
+                "bytes differ: expected {:?}, got {:?}",
+                String::from_utf8_lossy(wanted),
+                String::from_utf8_lossy(bytes)
+            ));
+        }
+    }
+    if let Some(length) = expect.length {
+        if bytes.len() != length {
+            problems.push(format!("expected {length} bytes, got {}", bytes.len()));
+        }
+    }
+    problems
+}
 
 /// Checks a response; returns one line per difference (empty when it matches).
 pub fn check(expect: &Expect, got: &Response) -> Vec<String> {
