@@ -10,8 +10,8 @@ use base64::engine::DecodePaddingMode;
 use base64::Engine as _;
 use serde_json::{Map, Value};
 
-use crate::proxy::ProxyConfig;
 use crate::js::is_truthy;
+use crate::proxy::ProxyConfig;
 use crate::MbError;
 
 /// Base64 as Node decodes it: padding optional, stray trailing bits ignored.
@@ -271,7 +271,6 @@ fn js_parse_int(text: &str) -> Option<i64> {
     let digits: String = digits.chars().take_while(char::is_ascii_digit).collect();
     digits.parse::<i64>().ok().map(|n| sign * n)
 }
-
 
 /// `postProcess` of mountebank's http server, minus the parts that depend on the request: an
 /// `is` response (after its behaviors, for responses that have them) merged with the default.

@@ -9,8 +9,8 @@ use arc_swap::ArcSwap;
 use rehearsal_core::request::{HttpParts, RequestFields};
 use rehearsal_core::Request;
 use rehearsal_core::{
-    ImposterSpec, MbError, PreparedResponse, Protocol, Response, Stub, StubIndex,
-    StubResponse, StubSettings,
+    ImposterSpec, MbError, PreparedResponse, Protocol, Response, Stub, StubIndex, StubResponse,
+    StubSettings,
 };
 use serde_json::{Map, Value};
 use tokio::task::JoinHandle;
@@ -55,7 +55,9 @@ impl StubSet {
         let fields =
             RequestFields::union(stubs.iter().map(|running| running.stub.request_fields()));
         let index = StubIndex::new(stubs.iter().map(|running| &running.stub));
-        let whole_request = stubs.iter().any(|running| reads_whole_request(&running.stub));
+        let whole_request = stubs
+            .iter()
+            .any(|running| reads_whole_request(&running.stub));
         StubSet {
             stubs,
             fields,
@@ -228,7 +230,8 @@ impl Imposter {
         let cors = preflight.then(|| cors_headers(&parts));
         let stubs = self.stubs.load();
         // Recording shows the whole request; otherwise only what the predicates read is built.
-        let request = if self.stores_requests || self.settings.record_matches || stubs.whole_request {
+        let request = if self.stores_requests || self.settings.record_matches || stubs.whole_request
+        {
             parts.into_request()
         } else {
             parts.into_request_with(&stubs.fields)
@@ -278,7 +281,9 @@ impl Imposter {
         match (&chosen.response, cors) {
             (Response::Fault(fault), _) => Outcome::Fault(*fault),
             (Response::Is(_), None) => Outcome::RespondShared(chosen),
-            (Response::Is(prepared), Some(cors)) => Outcome::Respond(with_cors(prepared.clone(), cors)),
+            (Response::Is(prepared), Some(cors)) => {
+                Outcome::Respond(with_cors(prepared.clone(), cors))
+            }
             (Response::Proxy(_), _) => unreachable!("proxies are resolved above"),
         }
     }

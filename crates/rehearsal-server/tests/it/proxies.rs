@@ -369,7 +369,9 @@ async fn a_client_that_hangs_up_releases_the_connection_to_a_silent_origin() {
     });
     let server = start_default().await;
     let port = proxy_imposter(&server, json!({"to": format!("http://127.0.0.1:{origin}")})).await;
-    let mut client = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+    let mut client = tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .unwrap();
     client
         .write_all(b"GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
         .await

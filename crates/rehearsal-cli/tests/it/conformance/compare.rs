@@ -9,7 +9,9 @@ use serde_json::Value;
 pub fn check_broken(expect: &Broken, bytes: &[u8], ending: Ending) -> Vec<String> {
     let mut problems = Vec::new();
     if let Some(wanted) = expect.ends.filter(|wanted| *wanted != ending) {
-        problems.push(format!("the connection ended with {ending:?}, expected {wanted:?}"));
+        problems.push(format!(
+            "the connection ended with {ending:?}, expected {wanted:?}"
+        ));
     }
     if let Some(wanted) = &expect.bytes {
         if wanted.as_slice() != bytes {
