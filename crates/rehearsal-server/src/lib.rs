@@ -187,7 +187,9 @@ impl Server {
     }
 
     /// Replaces every imposter with those of `json`, `{"imposters": [...]}`, as `PUT /imposters`
-    /// does (how `--configfile` loads its file). Nothing changes when any imposter is invalid.
+    /// does (how `--configfile` loads its file). All or nothing: nothing changes when any
+    /// imposter is invalid, and a port that cannot be bound (or, with `--datadir`, a save that
+    /// fails) undoes the change, running and saved imposters alike.
     pub async fn put_imposters(
         &self,
         json: &serde_json::Value,

@@ -99,7 +99,7 @@ impl Store {
         blocking(move || scan::scan(&dir)).await
     }
 
-    /// Sets aside a file found by [`Store::scan`] whose imposter could not be started.
+    /// Sets aside a file found by [`Store::scan`] that is not a valid imposter.
     pub async fn set_aside(&self, saved: &Saved, reason: String) {
         let path = saved.path.clone();
         let done = blocking(move || {
@@ -119,6 +119,17 @@ impl Store {
         let mut slot = self.slot(imposter.port).lock_owned().await;
         slot.owner = Arc::downgrade(imposter);
         slot.creation = creation;
+    }
+
+    /// The creation fields kept for `imposter` (see [`Store::adopt`]), empty when it does not
+    /// own its port's file: what adopting it again, to undo a replacement, needs.
+    pub async fn creation_of(&self, imposter: &Imposter) -> Map<String, Value> {
+        let slot = self.slot(imposter.port).lock_owned().await;
+        if owns(&slot, imposter) {
+            slot.creation.clone()
+        } else {
+            Map::new()
+        }
     }
 
     /// Saves the imposter as it is now, durably, before returning; a failure is logged. For
@@ -165,9 +176,9 @@ impl Store {
         self.remove_file(imposter.port, slot).await
     }
 
-    /// Forgets the imposter but keeps its file, which a replacement on the same port will
-    /// overwrite or [`Store::remove_unowned`] will remove: `PUT /imposters` writes the new
-    /// imposters before it removes the files of the old ones.
+    /// Forgets the imposter but keeps its file: a new imposter whose save failed, on a port
+    /// whose file was kept at startup for an imposter that could not start, and may still
+    /// hold that imposter.
     pub async fn disown(&self, imposter: &Imposter) {
         let mut slot = self.slot(imposter.port).lock_owned().await;
         if owns(&slot, imposter) {
@@ -175,7 +186,8 @@ impl Store {
         }
     }
 
-    /// Removes the port's file unless an imposter owns it.
+    /// Removes the port's file unless an imposter owns it: the file of an imposter that was
+    /// kept at startup without starting (its port was busy).
     pub async fn remove_unowned(&self, port: u16) -> Result<(), StoreError> {
         let slot = self.slot(port).lock_owned().await;
         if slot.owner.strong_count() > 0 {

@@ -243,30 +243,46 @@ pub async fn delete_saved_proxy_responses(
     Ok(negotiated_imposter(&headers, &imposter, Form::default()))
 }
 
+/// Filters the stubs under the imposter's stub lock, so that no stub change or proxy
+/// recording made meanwhile is lost. A stub with no recorded response keeps its `Arc`, and so
+/// its place in its response cycle; only the stubs that lose responses are compiled again.
 async fn remove_proxy_responses(state: &AppState, imposter: &Imposter) -> Result<(), ApiError> {
-    let mut changed = false;
-    let mut kept = Vec::new();
-    for mut stub in imposter.stub_json(false) {
-        if let Some(Value::Array(responses)) = stub.get_mut("responses") {
-            let before = responses.len();
-            responses.retain(|response| {
-                !response
-                    .pointer("/is/_proxyResponseTime")
-                    .is_some_and(Value::is_number)
-            });
-            changed |= responses.len() != before;
-            if responses.is_empty() {
+    let changed = imposter.change_stubs(|stubs, wrap| {
+        let mut kept = Vec::with_capacity(stubs.len());
+        let mut changed = false;
+        for running in stubs.iter() {
+            let json = running.stub.json();
+            let recorded = json
+                .get("responses")
+                .and_then(Value::as_array)
+                .is_some_and(|responses| responses.iter().any(is_recorded));
+            if !recorded {
+                kept.push(Arc::clone(running));
                 continue;
             }
+            changed = true;
+            let mut json = json.clone();
+            if let Some(Value::Array(responses)) = json.get_mut("responses") {
+                responses.retain(|response| !is_recorded(response));
+                if responses.is_empty() {
+                    continue;
+                }
+            }
+            let mut compiled = imposter.compile_stubs(&[Value::Object(json)])?;
+            kept.push(wrap(compiled.remove(0)));
         }
-        kept.push(Value::Object(stub));
-    }
-    if changed {
-        let compiled = imposter
-            .compile_stubs(&kept)
-            .map_err(ApiError::from_errors)?;
-        imposter.change_stubs(|stubs, wrap| *stubs = compiled.into_iter().map(wrap).collect());
+        *stubs = kept;
+        Ok(changed)
+    });
+    if changed.map_err(ApiError::from_errors)? {
         state.registry.save(imposter).await?;
     }
     Ok(())
+}
+
+/// A response a proxy recorded: an `is` with a numeric `_proxyResponseTime`.
+fn is_recorded(response: &Value) -> bool {
+    response
+        .pointer("/is/_proxyResponseTime")
+        .is_some_and(Value::is_number)
 }

@@ -352,3 +352,67 @@ async fn imposters_of_several_megabytes_are_accepted() {
     assert_eq!(answer.body.len(), 2000);
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn deleting_saved_proxy_responses_keeps_the_response_cycle_of_stubs_it_does_not_change() {
+    let server = start_default().await;
+    let api = server.local_addr().port();
+    let port = free_port();
+    let recorded = json!({"is": {"body": "recorded", "_proxyResponseTime": 3}});
+    create(
+        &server,
+        json!({"protocol": "http", "port": port, "stubs": [
+            {"predicates": [{"equals": {"path": "/cycle"}}],
+             "responses": [{"is": {"body": "one"}}, {"is": {"body": "two"}}]},
+            {"predicates": [{"equals": {"path": "/recorded"}}], "responses": [recorded]},
+        ]}),
+    )
+    .await;
+    assert_eq!(send(port, "GET", "/cycle", &[], "").await.body, "one");
+    let path = format!("/imposters/{port}/savedProxyResponses");
+    let deleted = send(api, "DELETE", &path, &[], "").await;
+    assert_eq!(deleted.status, 200, "{}", deleted.body);
+    assert_eq!(deleted.json()["stubs"].as_array().unwrap().len(), 1);
+    assert_eq!(send(port, "GET", "/cycle", &[], "").await.body, "two");
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deleting_saved_proxy_responses_loses_no_stub_added_meanwhile() {
+    let server = start_default().await;
+    let api = server.local_addr().port();
+    let port = free_port();
+    create(&server, json!({"protocol": "http", "port": port})).await;
+    let stubs = format!("/imposters/{port}/stubs");
+    let deletes = format!("/imposters/{port}/savedProxyResponses");
+    // Every added stub has a recorded response, so that every DELETE changes the stubs.
+    let added = |n: usize| {
+        json!({"stub": {"predicates": [{"equals": {"path": format!("/{n}")}}], "responses": [
+            {"is": {"body": "kept"}},
+            {"is": {"body": "recorded", "_proxyResponseTime": 1}},
+        ]}})
+        .to_string()
+    };
+    let count = 24;
+    let mut calls = Vec::new();
+    for n in 0..count {
+        let (stubs, body, deletes) = (stubs.clone(), added(n), deletes.clone());
+        calls.push(tokio::spawn(async move {
+            send(api, "POST", &stubs, &[], &body).await.status
+        }));
+        calls.push(tokio::spawn(async move {
+            send(api, "DELETE", &deletes, &[], "").await.status
+        }));
+    }
+    for call in calls {
+        assert_eq!(call.await.unwrap(), 200);
+    }
+    let imposter = send(api, "GET", &format!("/imposters/{port}"), &[], "")
+        .await
+        .json();
+    let paths: Vec<&serde_json::Value> = (imposter["stubs"].as_array().unwrap().iter())
+        .map(|stub| &stub["predicates"][0]["equals"]["path"])
+        .collect();
+    assert_eq!(paths.len(), count, "{paths:?}");
+    server.shutdown().await;
+}

@@ -298,16 +298,13 @@ async fn files_that_cannot_be_loaded_are_set_aside_and_the_rest_load() {
     .await;
     server.shutdown().await;
 
-    let (torn, invalid, misnamed, busy) = (free_port(), free_port(), free_port(), free_port());
+    let (torn, invalid, misnamed) = (free_port(), free_port(), free_port());
     fs::write(file(dir.path(), torn), r#"{"protocol": "http", "po"#).unwrap();
     let ftp = json!({"protocol": "ftp", "port": invalid});
     fs::write(file(dir.path(), invalid), ftp.to_string()).unwrap();
     let elsewhere = json!({"protocol": "http", "port": good});
     fs::write(file(dir.path(), misnamed), elsewhere.to_string()).unwrap();
-    let taken = json!({"protocol": "http", "port": busy});
-    fs::write(file(dir.path(), busy), taken.to_string()).unwrap();
     fs::write(dir.path().join("notes.txt"), "left alone").unwrap();
-    let _holder = std::net::TcpListener::bind(("0.0.0.0", busy)).unwrap();
 
     let server = start_in(dir.path()).await;
     assert_eq!(send(good, "GET", "/", &[], "").await.body, "good");
@@ -322,7 +319,6 @@ async fn files_that_cannot_be_loaded_are_set_aside_and_the_rest_load() {
         format!("imposter-{torn}.json.broken"),
         format!("imposter-{invalid}.json.broken"),
         format!("imposter-{misnamed}.json.broken"),
-        format!("imposter-{busy}.json.broken"),
         "notes.txt".to_string(),
     ];
     expected.sort();
@@ -481,5 +477,210 @@ async fn a_proxy_recording_is_on_disk_when_the_imposter_answers_and_after_a_rest
     // The origin is gone: the answer comes from the recording.
     let server = start_in(dir.path()).await;
     assert_eq!(send(port, "GET", "/x", &[], "").await.body, "from origin");
+    server.shutdown().await;
+}
+
+/// Holds `port` the way another process would, so that an imposter cannot bind it.
+fn hold(port: u16) -> std::net::TcpListener {
+    std::net::TcpListener::bind(("0.0.0.0", port)).expect("the port is free")
+}
+
+/// The ports of the imposters the server runs.
+async fn running_ports(server: &Server) -> Vec<u64> {
+    let list = call(server, "GET", "/imposters", Value::Null, 200).await;
+    let imposters = list["imposters"].as_array().expect("imposters").iter();
+    imposters
+        .map(|imposter| imposter["port"].as_u64().unwrap())
+        .collect()
+}
+
+/// A stub that answers `one`, then `two`, then `one` again.
+fn cycle() -> Value {
+    json!({"responses": [{"is": {"body": "one"}}, {"is": {"body": "two"}}]})
+}
+
+#[tokio::test]
+async fn a_port_busy_at_start_keeps_the_file_and_the_imposter_starts_at_the_next_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let busy = free_port();
+    let server = start_in(dir.path()).await;
+    create(
+        &server,
+        json!({"protocol": "http", "port": busy, "stubs": [stub("/", "back")]}),
+    )
+    .await;
+    server.shutdown().await;
+    let acknowledged = fs::read_to_string(file(dir.path(), busy)).unwrap();
+
+    let holder = hold(busy);
+    let server = start_in(dir.path()).await;
+    assert_eq!(running_ports(&server).await, Vec::<u64>::new());
+    // A port clash passes: the file stays as it was, to be loaded again.
+    assert_eq!(names_in(dir.path()), [format!("imposter-{busy}.json")]);
+    assert_eq!(
+        fs::read_to_string(file(dir.path(), busy)).unwrap(),
+        acknowledged
+    );
+    server.shutdown().await;
+    drop(holder);
+
+    let server = start_in(dir.path()).await;
+    assert_eq!(running_ports(&server).await, [u64::from(busy)]);
+    assert_eq!(send(busy, "GET", "/", &[], "").await.body, "back");
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn delete_imposters_also_removes_the_file_of_an_imposter_whose_port_was_busy() {
+    let dir = tempfile::tempdir().unwrap();
+    let busy = free_port();
+    let server = start_in(dir.path()).await;
+    create(&server, json!({"protocol": "http", "port": busy})).await;
+    server.shutdown().await;
+
+    let holder = hold(busy);
+    let server = start_in(dir.path()).await;
+    call(&server, "DELETE", "/imposters", Value::Null, 200).await;
+    assert_eq!(names_in(dir.path()), Vec::<String>::new());
+    server.shutdown().await;
+    drop(holder);
+}
+
+#[tokio::test]
+async fn a_put_imposters_that_cannot_bind_a_port_changes_nothing_running_or_saved() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start_in(dir.path()).await;
+    let (kept, reused, added, busy) = (free_port(), free_port(), free_port(), free_port());
+    create(
+        &server,
+        json!({"protocol": "http", "port": kept, "stubs": [stub("/", "kept")]}),
+    )
+    .await;
+    create(
+        &server,
+        json!({"protocol": "http", "port": reused, "stubs": [cycle()]}),
+    )
+    .await;
+    assert_eq!(send(reused, "GET", "/", &[], "").await.body, "one");
+    let before = names_in(dir.path());
+    let files =
+        |ports: [u16; 2]| ports.map(|port| fs::read_to_string(file(dir.path(), port)).unwrap());
+    let saved_before = files([kept, reused]);
+
+    let _holder = hold(busy);
+    let replacement = json!({"imposters": [
+        {"protocol": "http", "port": reused, "stubs": [stub("/", "new")]},
+        {"protocol": "http", "port": added},
+        {"protocol": "http", "port": busy},
+    ]});
+    let reply = send(
+        server.local_addr().port(),
+        "PUT",
+        "/imposters",
+        &[],
+        &replacement.to_string(),
+    )
+    .await;
+    assert_eq!(reply.status, 400, "{}", reply.body);
+    assert_eq!(reply.json()["errors"][0]["code"], "resource conflict");
+
+    // The old imposters run as before, the one whose port the PUT had claimed included, and
+    // where it was in its response cycle.
+    let mut expected = [u64::from(kept), u64::from(reused)];
+    expected.sort();
+    assert_eq!(running_ports(&server).await, expected);
+    assert_eq!(send(kept, "GET", "/", &[], "").await.body, "kept");
+    assert_eq!(send(reused, "GET", "/", &[], "").await.body, "two");
+    std::net::TcpListener::bind(("0.0.0.0", added)).expect("nothing listens on the new port");
+    assert_eq!(names_in(dir.path()), before);
+    assert_eq!(files([kept, reused]), saved_before);
+    server.shutdown().await;
+}
+
+/// The reproduction of the review: a `--configfile` whose second imposter's port is busy,
+/// loaded (`Server::put_imposters`) over restored imposters, lost their files.
+#[tokio::test]
+async fn a_configfile_that_fails_to_load_loses_no_saved_imposter() {
+    let dir = tempfile::tempdir().unwrap();
+    let (saved_port, first, busy) = (free_port(), free_port(), free_port());
+    let server = start_in(dir.path()).await;
+    create(
+        &server,
+        json!({"protocol": "http", "port": saved_port, "stubs": [stub("/", "saved")]}),
+    )
+    .await;
+    server.shutdown().await;
+
+    let holder = hold(busy);
+    let server = start_in(dir.path()).await;
+    let configfile = json!({"imposters": [
+        {"protocol": "http", "port": first},
+        {"protocol": "http", "port": busy},
+    ]});
+    let errors = server.put_imposters(&configfile).await.unwrap_err();
+    assert!(
+        errors[0].to_string().contains(&busy.to_string()),
+        "{errors:?}"
+    );
+    server.shutdown().await;
+    drop(holder);
+    assert_eq!(
+        names_in(dir.path()),
+        [format!("imposter-{saved_port}.json")]
+    );
+
+    let server = start_in(dir.path()).await;
+    assert_eq!(running_ports(&server).await, [u64::from(saved_port)]);
+    assert_eq!(send(saved_port, "GET", "/", &[], "").await.body, "saved");
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_put_imposters_that_cannot_save_an_imposter_changes_nothing_running_or_saved() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start_in(dir.path()).await;
+    let (reused, added) = (free_port(), free_port());
+    create(
+        &server,
+        json!({"protocol": "http", "port": reused, "stubs": [cycle()]}),
+    )
+    .await;
+    assert_eq!(send(reused, "GET", "/", &[], "").await.body, "one");
+    let before = saved(dir.path(), reused);
+    // A directory where the save of `added` writes its temporary file: that save fails, the
+    // others succeed.
+    fs::create_dir(dir.path().join(format!("imposter-{added}.json.tmp"))).unwrap();
+
+    // `reused` is saved first, over the old imposter's file; undoing the PUT writes it back.
+    let replacement = json!({"imposters": [
+        {"protocol": "http", "port": reused, "stubs": [stub("/", "new")]},
+        {"protocol": "http", "port": added},
+    ]});
+    let reply = send(
+        server.local_addr().port(),
+        "PUT",
+        "/imposters",
+        &[],
+        &replacement.to_string(),
+    )
+    .await;
+    assert_eq!(reply.status, 500, "{}", reply.body);
+    let error = &reply.json()["errors"][0];
+    assert_eq!(error["code"], "corrupted database");
+    let message = error["message"].as_str().unwrap();
+    assert!(
+        message.contains(&format!("imposter-{added}.json")),
+        "{message}"
+    );
+    assert!(
+        message.ends_with("the imposters were not replaced"),
+        "{message}"
+    );
+
+    assert_eq!(running_ports(&server).await, [u64::from(reused)]);
+    assert_eq!(send(reused, "GET", "/", &[], "").await.body, "two");
+    std::net::TcpListener::bind(("0.0.0.0", added)).expect("nothing listens on the new port");
+    assert_eq!(saved(dir.path(), reused), before);
+    assert!(!file(dir.path(), added).exists());
     server.shutdown().await;
 }
