@@ -1,6 +1,7 @@
 //! `--configfile`: the file read, rendered as an EJS template unless `--noParse`, parsed as
 //! JSON and shaped into the body of `PUT /imposters`, as mountebank's default formatter does.
-//! `start` loads the result into the server before it writes the pidfile.
+//! `start` validates the imposters before the server starts (before `restart` stops the old
+//! one) and loads them into the server before it writes the pidfile.
 //!
 //! Every failure names the file; a JSON error shows the offending line with its neighbours
 //! (mountebank prints the whole rendered text instead).

@@ -6,8 +6,10 @@ use crate::config::{StartConfig, StopConfig};
 
 /// Stops the server named in `config.pidfile`, then starts a new one in this process.
 ///
-/// The configfile is read first: unlike mountebank, a file that cannot be loaded leaves the
-/// running server alone instead of stopping it and failing to start the new one.
+/// The configfile is read and its imposters validated first: unlike mountebank, a file that
+/// cannot be loaded leaves the running server alone instead of stopping it and failing to
+/// start the new one. Only what needs the new server (a port in use, a `contract` document)
+/// can still fail after the stop.
 pub fn run(config: StartConfig) -> anyhow::Result<()> {
     let prepared = start::prepare(config)?;
     let stopped = stop::run(&StopConfig {

@@ -10,7 +10,7 @@ use std::io::ErrorKind;
 use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, Context};
-use rehearsal_core::MbError;
+use rehearsal_core::{ImposterSpec, MbError, ServerOptions};
 use rehearsal_server::{Server, StartError};
 use serde_json::{json, Value};
 use tokio::signal::unix::{signal, Signal, SignalKind};
@@ -38,8 +38,8 @@ pub enum Launch {
     AfterStop,
 }
 
-/// A start whose configfile has been read, rendered and parsed: what can fail before the
-/// server exists has failed already.
+/// A start whose configfile has been read, rendered, parsed and its imposters validated: what
+/// can fail before the server exists has failed already.
 #[derive(Debug)]
 pub struct Prepared {
     pub config: StartConfig,
@@ -47,13 +47,23 @@ pub struct Prepared {
     configfile_imposters: Option<Value>,
 }
 
-/// Reads the configfile, if any.
+/// Reads the configfile, if any, and validates its imposters as the server will, so that a
+/// `restart` finds a bad file before it stops the running server.
 pub fn prepare(config: StartConfig) -> anyhow::Result<Prepared> {
-    let configfile_imposters = config
-        .configfile
-        .as_ref()
-        .map(configfile::load)
-        .transpose()?;
+    let configfile_imposters = match &config.configfile {
+        Some(file) => {
+            let body = configfile::load(file)?;
+            // The options the server derives from the same configuration (`Server::start`).
+            let server = config.server_config(VERSION);
+            let options = ServerOptions {
+                allow_injection: server.allow_injection,
+                record_all_requests: server.mock,
+            };
+            check_imposters(&body, options).map_err(|errors| invalid_imposters(file, &errors))?;
+            Some(body)
+        }
+        None => None,
+    };
     Ok(Prepared {
         config,
         configfile_imposters,
@@ -133,7 +143,30 @@ async fn serve(prepared: Prepared, launch: Launch) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The server refused the configfile's imposters, as `PUT /imposters` would have.
+/// The checks of `PUT /imposters` that need no server: the shape of the list and every
+/// imposter's definition, compiled as the server's registry compiles it, all problems at once.
+/// What only a running server can find is left to it: an imposter's port already in use, and
+/// the `contract` extension, whose document is read when the imposter is created.
+fn check_imposters(body: &Value, options: ServerOptions) -> Result<(), Vec<MbError>> {
+    let list = match body.get("imposters") {
+        Some(Value::Array(list)) => list.as_slice(),
+        Some(Value::Null) => &[],
+        None => return Err(vec![MbError::bad_data("'imposters' is a required field")]),
+        Some(_) => return Err(vec![MbError::bad_data("'imposters' must be an array")]),
+    };
+    let errors: Vec<MbError> = list
+        .iter()
+        .filter_map(|imposter| ImposterSpec::compile(imposter, options).err())
+        .flatten()
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
+
+/// The configfile's imposters were refused, as `PUT /imposters` would have refused them.
 fn invalid_imposters(file: &ConfigFile, errors: &[MbError]) -> anyhow::Error {
     let mut message = format!(
         "cannot load the imposters of configfile {}:",

@@ -6,7 +6,9 @@ use std::fs;
 
 use serde_json::{json, Value};
 
-use crate::cli::harness::{answers, free_port, get_json, with, Running, Sandbox, PATIENCE};
+use crate::cli::harness::{
+    answers, eventually, free_port, get_json, with, Running, Sandbox, PATIENCE,
+};
 
 /// Starts `rehearsal` on a free API port with `args`, waiting for its pidfile.
 fn start_server(sandbox: &Sandbox, args: &[&str]) -> (Running, u16) {
@@ -464,6 +466,81 @@ fn restart_with_a_bad_configfile_keeps_the_running_server() {
     assert!(done.stderr.contains("broken.json"), "{}", done.stderr);
     assert!(answers(api));
     assert!(sandbox.path("mb.pid").exists());
+}
+
+/// Regression: a configfile that parsed but held invalid imposters stopped the running server
+/// before the new one refused them. The imposters are now validated, with the options the new
+/// server would have, before anything is stopped.
+#[test]
+fn restart_with_invalid_imposters_keeps_the_running_server() {
+    let sandbox = Sandbox::new();
+    let (_server, api) = start_server(&sandbox, &[]);
+    let running = free_port();
+    create_imposter(api, &recorded_imposter(running));
+    let port = free_port();
+    let shell = json!({"port": port, "protocol": "http",
+        "stubs": [{"responses": [{"is": {}, "behaviors": [{"shellTransform": "cat"}]}]}]});
+    sandbox.write(
+        "no-protocol.json",
+        &json!({"imposters": [{"port": port}]}).to_string(),
+    );
+    sandbox.write("shell.json", &shell.to_string());
+    sandbox.write("not-a-list.json", &json!({"imposters": 5}).to_string());
+    for (file, reason) in [
+        ("no-protocol.json", "'protocol' is a required field"),
+        (
+            "shell.json",
+            "Shell execution is not allowed unless mb is run with the --allowInjection flag",
+        ),
+        ("not-a-list.json", "'imposters' must be an array"),
+    ] {
+        let done = sandbox.run(with(
+            sandbox.mb(),
+            [
+                "restart",
+                "--port",
+                &api.to_string(),
+                "--nologfile",
+                "--configfile",
+                file,
+            ],
+        ));
+        assert_eq!(done.status.code(), Some(1), "{file}: {done:?}");
+        assert!(
+            done.stderr
+                .contains(&format!("cannot load the imposters of configfile {file}")),
+            "{file}: {}",
+            done.stderr
+        );
+        assert!(done.stderr.contains(reason), "{file}: {}", done.stderr);
+        assert!(sandbox.path("mb.pid").exists(), "{file}: the pidfile went");
+        assert_eq!(call_imposter(running, "/a").0, 201, "{file}");
+        assert!(
+            !answers(port),
+            "{file}: an imposter of the file was started"
+        );
+    }
+
+    // The check uses the new server's options: with `--allowInjection` the file is loaded.
+    let _restarted = sandbox.spawn(
+        with(
+            sandbox.mb(),
+            [
+                "restart",
+                "--port",
+                &api.to_string(),
+                "--nologfile",
+                "--allowInjection",
+                "--configfile",
+                "shell.json",
+            ],
+        ),
+        "restart",
+    );
+    eventually("the restarted server loads shell.json", PATIENCE, || {
+        answers(port)
+    });
+    assert!(!answers(running), "the old server's imposter still answers");
 }
 
 #[test]

@@ -10,6 +10,11 @@
 //! learns at once which tag to change.
 
 /// An expression, as written.
+///
+/// A chain of one precedence level (`a + b - c`, `a || b ?? c`, `a.b[c](d)`) is one node with
+/// its operands in a list, not a tree leaning left, so that the tree is only as deep as the
+/// nesting that [`MAX_NESTING`] bounds: a chain of any length is parsed, evaluated and dropped
+/// without deep recursion.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Expr {
     String(String),
@@ -17,35 +22,40 @@ pub enum Expr {
     Bool(bool),
     Null,
     Name(String),
-    Member {
-        object: Box<Expr>,
-        property: Box<Expr>,
-    },
-    Call {
-        callee: Box<Expr>,
-        args: Vec<Expr>,
+    /// Property reads and calls, applied to `base` left to right.
+    Postfix {
+        base: Box<Expr>,
+        ops: Vec<Postfix>,
     },
     Array(Vec<Expr>),
     Object(Vec<(String, Expr)>),
     Negate(Box<Expr>),
     Not(Box<Expr>),
-    /// `+`, `-` and the comparisons: both sides are evaluated.
+    /// `+` and `-`, or the comparisons, left-associative: every operand is evaluated.
     Binary {
-        op: BinaryOp,
-        left: Box<Expr>,
-        right: Box<Expr>,
+        first: Box<Expr>,
+        rest: Vec<(BinaryOp, Expr)>,
     },
-    /// `||`, `&&`, `??`: the right side only when the left one says so.
+    /// `||` and `??`, or `&&`, left-associative: each operand only when the value so far
+    /// says so.
     Logical {
-        op: LogicalOp,
-        left: Box<Expr>,
-        right: Box<Expr>,
+        first: Box<Expr>,
+        rest: Vec<(LogicalOp, Expr)>,
     },
     Conditional {
         test: Box<Expr>,
         then: Box<Expr>,
         otherwise: Box<Expr>,
     },
+}
+
+/// One step of a [`Expr::Postfix`] chain.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Postfix {
+    /// `.name` (as the string `name`) or `[key]`.
+    Member(Expr),
+    /// `(args)`.
+    Call(Vec<Expr>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -139,7 +149,8 @@ fn is_keyword(name: &str) -> bool {
 }
 
 /// How deeply expressions may nest: far more than a template needs, few enough that
-/// `((((...` cannot overflow the stack.
+/// `((((...` cannot overflow the stack. Parentheses, brackets, braces, unary operators and
+/// the branches of `? :` count; the length of a chain does not (see [`Expr`]).
 const MAX_NESTING: usize = 64;
 
 struct Parser {
@@ -216,39 +227,32 @@ impl Parser {
     }
 
     fn logical_or(&mut self) -> Result<Expr, String> {
-        let mut left = self.logical_and()?;
+        let first = self.logical_and()?;
+        let mut rest = Vec::new();
         loop {
             let op = if self.eat_op("||") {
                 LogicalOp::Or
             } else if self.eat_op("??") {
                 LogicalOp::Nullish
             } else {
-                return Ok(left);
+                return Ok(Expr::logical(first, rest));
             };
-            let right = self.logical_and()?;
-            left = Expr::Logical {
-                op,
-                left: Box::new(left),
-                right: Box::new(right),
-            };
+            rest.push((op, self.logical_and()?));
         }
     }
 
     fn logical_and(&mut self) -> Result<Expr, String> {
-        let mut left = self.equality()?;
+        let first = self.equality()?;
+        let mut rest = Vec::new();
         while self.eat_op("&&") {
-            let right = self.equality()?;
-            left = Expr::Logical {
-                op: LogicalOp::And,
-                left: Box::new(left),
-                right: Box::new(right),
-            };
+            rest.push((LogicalOp::And, self.equality()?));
         }
-        Ok(left)
+        Ok(Expr::logical(first, rest))
     }
 
     fn equality(&mut self) -> Result<Expr, String> {
-        let mut left = self.additive()?;
+        let first = self.additive()?;
+        let mut rest = Vec::new();
         loop {
             let op = if self.eat_op("===") {
                 BinaryOp::StrictEqual
@@ -259,33 +263,24 @@ impl Parser {
             } else if self.eat_op("!=") {
                 BinaryOp::LooseNotEqual
             } else {
-                return Ok(left);
+                return Ok(Expr::binary(first, rest));
             };
-            let right = self.additive()?;
-            left = Expr::Binary {
-                op,
-                left: Box::new(left),
-                right: Box::new(right),
-            };
+            rest.push((op, self.additive()?));
         }
     }
 
     fn additive(&mut self) -> Result<Expr, String> {
-        let mut left = self.unary()?;
+        let first = self.unary()?;
+        let mut rest = Vec::new();
         loop {
             let op = if self.eat('+') {
                 BinaryOp::Add
             } else if self.eat('-') {
                 BinaryOp::Subtract
             } else {
-                return Ok(left);
+                return Ok(Expr::binary(first, rest));
             };
-            let right = self.unary()?;
-            left = Expr::Binary {
-                op,
-                left: Box::new(left),
-                right: Box::new(right),
-            };
+            rest.push((op, self.unary()?));
         }
     }
 
@@ -311,16 +306,12 @@ impl Parser {
     }
 
     fn postfix(&mut self) -> Result<Expr, String> {
-        let mut expr = self.primary()?;
+        let base = self.primary()?;
+        let mut ops = Vec::new();
         loop {
             if self.eat('.') {
                 match self.next() {
-                    Tok::Ident(name) => {
-                        expr = Expr::Member {
-                            object: Box::new(expr),
-                            property: Box::new(Expr::String(name)),
-                        };
-                    }
+                    Tok::Ident(name) => ops.push(Postfix::Member(Expr::String(name))),
                     other => {
                         return Err(format!(
                             "expected a property name after `.` but found {}",
@@ -331,18 +322,16 @@ impl Parser {
             } else if self.eat('[') {
                 let property = self.expression()?;
                 self.expect(']')?;
-                expr = Expr::Member {
-                    object: Box::new(expr),
-                    property: Box::new(property),
-                };
+                ops.push(Postfix::Member(property));
             } else if self.eat('(') {
-                let args = self.list(')')?;
-                expr = Expr::Call {
-                    callee: Box::new(expr),
-                    args,
-                };
+                ops.push(Postfix::Call(self.list(')')?));
+            } else if ops.is_empty() {
+                return Ok(base);
             } else {
-                return Ok(expr);
+                return Ok(Expr::Postfix {
+                    base: Box::new(base),
+                    ops,
+                });
             }
         }
     }
@@ -411,6 +400,32 @@ impl Parser {
             }
         }
         Ok(Expr::Object(entries))
+    }
+}
+
+impl Expr {
+    /// A chain of `+`/`-` or of comparisons; the operand itself when there is no operator.
+    fn binary(first: Expr, rest: Vec<(BinaryOp, Expr)>) -> Expr {
+        if rest.is_empty() {
+            first
+        } else {
+            Expr::Binary {
+                first: Box::new(first),
+                rest,
+            }
+        }
+    }
+
+    /// A chain of `||`/`??` or of `&&`; the operand itself when there is no operator.
+    fn logical(first: Expr, rest: Vec<(LogicalOp, Expr)>) -> Expr {
+        if rest.is_empty() {
+            first
+        } else {
+            Expr::Logical {
+                first: Box::new(first),
+                rest,
+            }
+        }
     }
 }
 

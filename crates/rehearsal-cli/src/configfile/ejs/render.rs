@@ -5,7 +5,7 @@
 use std::path::{Component, Path, PathBuf};
 
 use super::error::{Problem, RenderError, TrailEntry, Via};
-use super::expr::{BinaryOp, Expr, LogicalOp};
+use super::expr::{BinaryOp, Expr, LogicalOp, Postfix};
 use super::template::{self, is_js_whitespace, Escape, StepKind};
 use super::value::{escape_html, Function, Object, Value};
 use super::Host;
@@ -139,30 +139,38 @@ impl<'h> Renderer<'h> {
             Expr::Bool(b) => Value::Bool(*b),
             Expr::Null => Value::Null,
             Expr::Name(name) => self.lookup(name, scope)?,
-            Expr::Member { object, property } => {
-                let target = self.eval(object, scope)?;
-                let key = self.eval(property, scope)?;
-                let key = key
-                    .to_js_string()
-                    .map_err(|reason| self.evaluation_error(scope, reason))?;
-                self.member(&target, &key, scope)?
-            }
-            Expr::Call { callee, args } => {
-                let function = self.eval(callee, scope)?;
-                let args = args
-                    .iter()
-                    .map(|arg| self.eval(arg, scope))
-                    .collect::<Result<Vec<_>, _>>()?;
-                match function {
-                    Value::Function(Function::Include) => self.include(&args, scope)?,
-                    Value::Function(Function::Stringify) => self.stringify(&args, scope)?,
-                    _ => {
-                        return Err(self.evaluation_error(
-                            scope,
-                            format!("{} is not a function", describe(callee)),
-                        ))
-                    }
+            Expr::Postfix { base, ops } => {
+                let mut value = self.eval(base, scope)?;
+                for (at, op) in ops.iter().enumerate() {
+                    value = match op {
+                        Postfix::Member(property) => {
+                            let key = self.eval(property, scope)?;
+                            let key = key
+                                .to_js_string()
+                                .map_err(|reason| self.evaluation_error(scope, reason))?;
+                            self.member(&value, &key, scope)?
+                        }
+                        Postfix::Call(args) => {
+                            let args = args
+                                .iter()
+                                .map(|arg| self.eval(arg, scope))
+                                .collect::<Result<Vec<_>, _>>()?;
+                            match value {
+                                Value::Function(Function::Include) => self.include(&args, scope)?,
+                                Value::Function(Function::Stringify) => {
+                                    self.stringify(&args, scope)?
+                                }
+                                _ => {
+                                    return Err(self.evaluation_error(
+                                        scope,
+                                        format!("{} is not a function", describe(base, &ops[..at])),
+                                    ))
+                                }
+                            }
+                        }
+                    };
                 }
+                value
             }
             Expr::Array(items) => Value::Array(
                 items
@@ -179,32 +187,36 @@ impl<'h> Renderer<'h> {
             }
             Expr::Negate(inner) => Value::Number(-self.eval(inner, scope)?.to_number()),
             Expr::Not(inner) => Value::Bool(!self.eval(inner, scope)?.is_truthy()),
-            Expr::Binary { op, left, right } => {
-                let left = self.eval(left, scope)?;
-                let right = self.eval(right, scope)?;
-                match op {
-                    BinaryOp::Add => left
-                        .add(&right)
-                        .map_err(|reason| self.evaluation_error(scope, reason))?,
-                    BinaryOp::Subtract => Value::Number(left.to_number() - right.to_number()),
-                    BinaryOp::StrictEqual => Value::Bool(left.strict_equals(&right)),
-                    BinaryOp::StrictNotEqual => Value::Bool(!left.strict_equals(&right)),
-                    BinaryOp::LooseEqual => Value::Bool(left.loose_equals(&right)),
-                    BinaryOp::LooseNotEqual => Value::Bool(!left.loose_equals(&right)),
+            Expr::Binary { first, rest } => {
+                let mut left = self.eval(first, scope)?;
+                for (op, right) in rest {
+                    let right = self.eval(right, scope)?;
+                    left = match op {
+                        BinaryOp::Add => left
+                            .add(right)
+                            .map_err(|reason| self.evaluation_error(scope, reason))?,
+                        BinaryOp::Subtract => Value::Number(left.to_number() - right.to_number()),
+                        BinaryOp::StrictEqual => Value::Bool(left.strict_equals(&right)),
+                        BinaryOp::StrictNotEqual => Value::Bool(!left.strict_equals(&right)),
+                        BinaryOp::LooseEqual => Value::Bool(left.loose_equals(&right)),
+                        BinaryOp::LooseNotEqual => Value::Bool(!left.loose_equals(&right)),
+                    };
                 }
+                left
             }
-            Expr::Logical { op, left, right } => {
-                let left = self.eval(left, scope)?;
-                let take_left = match op {
-                    LogicalOp::Or => left.is_truthy(),
-                    LogicalOp::And => !left.is_truthy(),
-                    LogicalOp::Nullish => !matches!(left, Value::Undefined | Value::Null),
-                };
-                if take_left {
-                    left
-                } else {
-                    self.eval(right, scope)?
+            Expr::Logical { first, rest } => {
+                let mut left = self.eval(first, scope)?;
+                for (op, right) in rest {
+                    let keep_left = match op {
+                        LogicalOp::Or => left.is_truthy(),
+                        LogicalOp::And => !left.is_truthy(),
+                        LogicalOp::Nullish => !matches!(left, Value::Undefined | Value::Null),
+                    };
+                    if !keep_left {
+                        left = self.eval(right, scope)?;
+                    }
                 }
+                left
             }
             Expr::Conditional {
                 test,
@@ -492,15 +504,22 @@ fn normalise(path: &Path) -> PathBuf {
     parts.iter().collect()
 }
 
-/// The callee of a failed call, as it was written, for the message.
-fn describe(expr: &Expr) -> String {
-    match expr {
+/// The callee of a failed call, `base` followed by `ops`, as it was written, for the message.
+fn describe(base: &Expr, ops: &[Postfix]) -> String {
+    let mut text = match base {
         Expr::Name(name) => name.clone(),
-        Expr::Member { object, property } => match property.as_ref() {
-            Expr::String(key) => format!("{}.{key}", describe(object)),
-            _ => format!("{}[...]", describe(object)),
-        },
-        Expr::Call { callee, .. } => format!("{}(...)", describe(callee)),
+        Expr::Postfix { base, ops } => describe(base, ops),
         _ => "the value".into(),
+    };
+    for op in ops {
+        match op {
+            Postfix::Member(Expr::String(key)) => {
+                text.push('.');
+                text.push_str(key);
+            }
+            Postfix::Member(_) => text.push_str("[...]"),
+            Postfix::Call(_) => text.push_str("(...)"),
+        }
     }
+    text
 }

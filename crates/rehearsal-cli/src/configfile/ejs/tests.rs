@@ -393,6 +393,74 @@ fn deeply_nested_expressions_are_refused_not_overflowed() {
 }
 
 #[test]
+fn a_long_chain_of_conditionals_is_refused_not_overflowed() {
+    let tag = format!("<%- {}1 %>", "1 ? 1 : ".repeat(100_000));
+    check_error(&[("a.ejs", tag.as_str())], &["nested more than 64 deep"]);
+}
+
+/// Regression: a chain of 200,000 operands built a tree as deep, and rendering it overflowed
+/// the stack. Chains are only as deep as their parentheses, so these are evaluated.
+#[test]
+fn long_operator_chains_are_evaluated_without_overflowing() {
+    const TERMS: usize = 200_000;
+    for (tag, expected) in [
+        (
+            format!("<%- 1{} %>", "+1".repeat(TERMS - 1)),
+            "200000".to_owned(),
+        ),
+        (
+            format!("<%- 1{} %>", " - 1".repeat(TERMS)),
+            format!("-{}", TERMS - 1),
+        ),
+        (
+            format!("<%- 'a'{} %>", "+'a'".repeat(TERMS - 1)),
+            "a".repeat(TERMS),
+        ),
+        (
+            format!("<%- 0{} || 'x' %>", " || 0".repeat(TERMS)),
+            "x".to_owned(),
+        ),
+        (
+            format!("<%- null{} ?? 'n' %>", " ?? null".repeat(TERMS)),
+            "n".to_owned(),
+        ),
+        (format!("<%- 1{} %>", " && 2".repeat(TERMS)), "2".to_owned()),
+        (
+            format!("<%- 1{} %>", " === 1".repeat(TERMS)),
+            "false".to_owned(),
+        ),
+        (
+            format!("<%- 1{} %>", " != 2".repeat(TERMS)),
+            "true".to_owned(),
+        ),
+        (
+            format!("<%- (1{}) + 1 %>", "+1".repeat(TERMS - 1)),
+            format!("{}", TERMS + 1),
+        ),
+    ] {
+        check(&[("a.ejs", tag.as_str())], &expected);
+    }
+}
+
+/// Regression: `filename.a.a.a...` built a tree as deep as the chain.
+#[test]
+fn long_property_and_call_chains_fail_without_overflowing() {
+    const TERMS: usize = 200_000;
+    check_error(
+        &[("a.ejs", &format!("<%- filename{} %>", ".a".repeat(TERMS)))],
+        &["cannot read properties of undefined (reading 'a')"],
+    );
+    check_error(
+        &[("a.ejs", &format!("<%- locals{} %>", "['a']".repeat(TERMS)))],
+        &["cannot read properties of undefined (reading 'a')"],
+    );
+    check_error(
+        &[("a.ejs", &format!("<%- filename{} %>", "()".repeat(TERMS)))],
+        &["filename is not a function"],
+    );
+}
+
+#[test]
 fn an_unclosed_tag_is_an_error() {
     check_error(
         &[("a.ejs", "{\n\"a\": <%= filename }")],

@@ -132,15 +132,23 @@ impl Value {
 
     /// `a + b`: text if either side is text once objects are turned into their strings,
     /// otherwise numbers.
-    pub fn add(&self, other: &Value) -> Result<Value, String> {
+    ///
+    /// Takes `self` by value so that a long chain of `+` appends to one string instead of
+    /// copying it at every step.
+    pub fn add(self, other: Value) -> Result<Value, String> {
         let textual = |v: &Value| {
             matches!(
                 v,
                 Value::String(_) | Value::Array(_) | Value::Object(_) | Value::Environment
             )
         };
-        if textual(self) || textual(other) {
-            Ok(Value::String(self.to_js_string()? + &other.to_js_string()?))
+        if textual(&self) || textual(&other) {
+            let mut text = match self {
+                Value::String(text) => text,
+                left => left.to_js_string()?,
+            };
+            text.push_str(&other.to_js_string()?);
+            Ok(Value::String(text))
         } else {
             Ok(Value::Number(self.to_number() + other.to_number()))
         }
