@@ -76,21 +76,11 @@ pub fn prepare(file: &ConfigFile, text: &str, host: &dyn ejs::Host) -> anyhow::R
 /// mountebank's `json.imposters || [json]`: a file of one imposter is a list of one.
 pub fn imposters_body(parsed: Value) -> Value {
     match parsed.get("imposters") {
-        Some(list) if is_truthy(list) => json!({ "imposters": list }),
+        Some(list) if rehearsal_core::js::is_truthy(list) => json!({ "imposters": list }),
         _ => json!({ "imposters": [parsed] }),
     }
 }
 
-/// JavaScript's truthiness of a JSON value.
-fn is_truthy(value: &Value) -> bool {
-    match value {
-        Value::Null => false,
-        Value::Bool(b) => *b,
-        Value::Number(n) => n.as_f64().is_some_and(|f| f != 0.0),
-        Value::String(s) => !s.is_empty(),
-        Value::Array(_) | Value::Object(_) => true,
-    }
-}
 
 /// Files from the disk, variables from the process environment.
 struct FileSystem;
