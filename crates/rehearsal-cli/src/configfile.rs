@@ -81,7 +81,6 @@ pub fn imposters_body(parsed: Value) -> Value {
     }
 }
 
-
 /// Files from the disk, variables from the process environment.
 struct FileSystem;
 
