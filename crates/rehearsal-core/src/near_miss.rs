@@ -67,7 +67,7 @@ pub fn report(stubs: &[&Stub], recorded: &[Value], closest: usize) -> Value {
         .enumerate()
         .map(|(index, stub)| Candidate {
             index,
-            json: stub.json(),
+            json: Cow::Owned(stub.json()),
             predicates: Cow::Borrowed(stub.predicates()),
             predicate_json: stub.predicate_json(),
         })
@@ -94,7 +94,7 @@ pub fn report_from_json(stubs: &[Value], recorded: &[Value], closest: usize) -> 
 /// A stub the report can judge: its predicates compiled, with their JSON.
 struct Candidate<'a> {
     index: usize,
-    json: &'a Map<String, Value>,
+    json: Cow<'a, Map<String, Value>>,
     predicates: Cow<'a, [Predicate]>,
     predicate_json: &'a [Value],
 }
@@ -114,7 +114,7 @@ impl<'a> Candidate<'a> {
             .collect::<Option<Vec<_>>>()?;
         Some(Candidate {
             index,
-            json,
+            json: Cow::Borrowed(json),
             predicates: Cow::Owned(predicates),
             predicate_json,
         })
@@ -140,7 +140,7 @@ impl<'a> Candidate<'a> {
 
     /// The stub as the report shows it: without what the control API adds.
     fn shown(&self) -> Value {
-        let mut json = self.json.clone();
+        let mut json = self.json.clone().into_owned();
         json.shift_remove("_links");
         json.shift_remove("matches");
         Value::Object(json)

@@ -13,8 +13,12 @@ use crate::{ErrorCode, MbError, Request};
 /// One stub: it matches when all its predicates do, and then serves its responses in turn.
 #[derive(Debug)]
 pub struct Stub {
-    /// The stub as the client sent it (after legacy upcasts), echoed by the control API.
-    json: Map<String, Value>,
+    /// The stub as the client sent it (after legacy upcasts), echoed by the control API, with
+    /// `responses` kept apart in `responses`: its key stays here, in its place, as `null`.
+    fields: Map<String, Value>,
+    /// The `responses` array as sent, each response shared, so that appending one (a
+    /// `proxyAlways` recording) copies pointers, not every recorded body.
+    responses: Vec<Arc<Value>>,
     predicates: Vec<Predicate>,
     /// The responses with `repeat` unrolled, so the queue is a cursor over this slice.
     sequence: Vec<Arc<StubResponse>>,
@@ -143,8 +147,10 @@ impl Stub {
             }
             return Err(errors);
         }
+        let (fields, responses) = split_responses(fields);
         Ok(Stub {
-            json: fields,
+            fields,
+            responses,
             predicates,
             sequence,
             cursor: AtomicUsize::new(0),
@@ -167,20 +173,13 @@ impl Stub {
             json: response_json.clone(),
             behaviors,
         });
-        let mut json = self.json.clone();
-        match json.get_mut("responses") {
-            Some(Value::Array(responses)) => responses.push(response_json.clone()),
-            _ => {
-                json.insert(
-                    "responses".into(),
-                    Value::Array(vec![response_json.clone()]),
-                );
-            }
-        }
+        let mut responses = self.responses.clone();
+        responses.push(Arc::new(response_json.clone()));
         let mut sequence = self.sequence.clone();
         sequence.extend(std::iter::repeat_n(compiled, repeat));
         Ok(Stub {
-            json,
+            fields: self.fields.clone(),
+            responses,
             predicates: self.predicates.clone(),
             sequence,
             cursor: AtomicUsize::new(self.cursor.load(Ordering::Relaxed)),
@@ -224,9 +223,19 @@ impl Stub {
         &self.sequence[turn % self.sequence.len()]
     }
 
-    /// The stub as the client sent it.
-    pub fn json(&self) -> &Map<String, Value> {
-        &self.json
+    /// The stub as the client sent it (a copy: for the control API and reports, not for the
+    /// request path).
+    pub fn json(&self) -> Map<String, Value> {
+        let mut json = self.fields.clone();
+        if let Some(responses) = json.get_mut("responses") {
+            *responses = Value::Array(self.responses.iter().map(|r| (**r).clone()).collect());
+        }
+        json
+    }
+
+    /// The `responses` array as the client sent it.
+    pub fn responses_json(&self) -> impl Iterator<Item = &Value> {
+        self.responses.iter().map(|response| &**response)
     }
 
     /// The compiled predicates, in the order of the stub's `predicates` array.
@@ -236,12 +245,21 @@ impl Stub {
 
     /// The predicates' JSON as the client sent it, one for each of [`Stub::predicates`].
     pub fn predicate_json(&self) -> &[Value] {
-        self.json
+        self.fields
             .get("predicates")
             .and_then(Value::as_array)
             .map(Vec::as_slice)
             .unwrap_or_default()
     }
+}
+
+/// Takes the `responses` array out of a stub's fields, leaving its key in place as `null`.
+fn split_responses(mut fields: Map<String, Value>) -> (Map<String, Value>, Vec<Arc<Value>>) {
+    let responses = match fields.get_mut("responses").map(Value::take) {
+        Some(Value::Array(responses)) => responses.into_iter().map(Arc::new).collect(),
+        _ => Vec::new(),
+    };
+    (fields, responses)
 }
 
 /// mountebank's legacy `_behaviors` object becomes the `behaviors` array (and `repeat`), in the
@@ -384,6 +402,11 @@ mod tests {
             )
             .unwrap();
         assert_eq!(grown.json()["responses"].as_array().unwrap().len(), 3);
+        assert_eq!(
+            grown.json().keys().collect::<Vec<_>>(),
+            ["predicates", "responses"],
+            "the responses keep their place among the fields"
+        );
         assert_eq!(grown.predicate_json(), stub.predicate_json());
         let request = HttpParts {
             method: "GET".into(),

@@ -68,15 +68,12 @@ impl StubSet {
 }
 
 fn reads_whole_request(stub: &Stub) -> bool {
-    let responses = stub.json().get("responses").and_then(Value::as_array);
-    responses.is_some_and(|responses| {
-        responses.iter().any(|response| {
-            response.get("proxy").is_some()
-                || response
-                    .get("behaviors")
-                    .and_then(Value::as_array)
-                    .is_some_and(|behaviors| !behaviors.is_empty())
-        })
+    stub.responses_json().any(|response| {
+        response.get("proxy").is_some()
+            || response
+                .get("behaviors")
+                .and_then(Value::as_array)
+                .is_some_and(|behaviors| !behaviors.is_empty())
     })
 }
 
@@ -347,7 +344,7 @@ impl Imposter {
         self.stubs()
             .iter()
             .map(|running| {
-                let mut json = running.stub.json().clone();
+                let mut json = running.stub.json();
                 if include_matches && !running.matches.is_empty() {
                     json.insert("matches".into(), Value::Array(running.matches.all()));
                 }

@@ -251,17 +251,13 @@ async fn remove_proxy_responses(state: &AppState, imposter: &Imposter) -> Result
         let mut kept = Vec::with_capacity(stubs.len());
         let mut changed = false;
         for running in stubs.iter() {
-            let json = running.stub.json();
-            let recorded = json
-                .get("responses")
-                .and_then(Value::as_array)
-                .is_some_and(|responses| responses.iter().any(is_recorded));
+            let recorded = running.stub.responses_json().any(is_recorded);
             if !recorded {
                 kept.push(Arc::clone(running));
                 continue;
             }
             changed = true;
-            let mut json = json.clone();
+            let mut json = running.stub.json();
             if let Some(Value::Array(responses)) = json.get_mut("responses") {
                 responses.retain(|response| !is_recorded(response));
                 if responses.is_empty() {
