@@ -95,10 +95,13 @@ async fn run_shell(run: &ShellRun, scope: &str) -> Result<Map<String, Value>, Mb
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
+        // Its own process group, so that everything the command starts can be killed with it.
+        .process_group(0)
         .kill_on_drop(true);
     let mut child = command
         .spawn()
         .map_err(|error| run.failed(&error.to_string()))?;
+    let mut group = GroupGuard(child.id());
     let (Some(stdout), Some(stderr)) = (child.stdout.take(), child.stderr.take()) else {
         return Err(run.failed("the shell's output could not be read"));
     };
@@ -114,6 +117,7 @@ async fn run_shell(run: &ShellRun, scope: &str) -> Result<Map<String, Value>, Mb
         .wait()
         .await
         .map_err(|error| run.failed(&error.to_string()))?;
+    group.0 = None;
     let stderr = String::from_utf8_lossy(&stderr);
     if !status.success() {
         if !stderr.is_empty() {
@@ -124,6 +128,22 @@ async fn run_shell(run: &ShellRun, scope: &str) -> Result<Map<String, Value>, Mb
     let stdout = String::from_utf8_lossy(&stdout);
     tracing::debug!("{scope} Shell returned '{stdout}'");
     run.response(&stdout)
+}
+
+/// Kills a shell transform's whole process group when the run is abandoned before the shell
+/// has exited (the client hung up, or its output was too large): `kill_on_drop` alone would
+/// kill the shell and leave what it started (a `sleep`, a hung `curl`) running.
+struct GroupGuard(Option<u32>);
+
+impl Drop for GroupGuard {
+    fn drop(&mut self) {
+        if let Some(group) = self.0.and_then(|id| i32::try_from(id).ok()) {
+            let _ = nix::sys::signal::killpg(
+                nix::unistd::Pid::from_raw(group),
+                nix::sys::signal::Signal::SIGKILL,
+            );
+        }
+    }
 }
 
 /// Reads a pipe to its end, failing as Node does when it holds more than [`MAX_SHELL_OUTPUT`].

@@ -43,13 +43,23 @@ impl ShellTransform {
         // Serialising a map of JSON values cannot fail: every key is a string.
         let request_json = serde_json::to_string(&request.0).unwrap_or_default();
         let response_json = serde_json::to_string(response).unwrap_or_default();
-        // mountebank quotes the JSON in single quotes without escaping any inside them; a
-        // quote in the JSON breaks the arguments there too, which is why MB_REQUEST exists.
-        let with_arguments = format!("{} '{request_json}' '{response_json}'", self.command);
-        let command_line = if with_arguments.encode_utf16().count() >= MAX_SHELL_COMMAND_LENGTH {
+        // mountebank puts the JSON in single quotes without escaping the quotes inside it, so a
+        // client could end the quoting with a `'` in a path or header and run commands of its
+        // own. Here each `'` is written as `'\''`: the arguments are the JSON, whatever it holds.
+        // Whether they are given at all is decided on mountebank's unescaped length.
+        let unescaped_length = self.command.encode_utf16().count()
+            + request_json.encode_utf16().count()
+            + response_json.encode_utf16().count()
+            + 6;
+        let command_line = if unescaped_length >= MAX_SHELL_COMMAND_LENGTH {
             self.command.clone()
         } else {
-            with_arguments
+            format!(
+                "{} {} {}",
+                self.command,
+                single_quoted(&request_json),
+                single_quoted(&response_json)
+            )
         };
         ShellRun {
             command_line,
@@ -57,6 +67,11 @@ impl ShellTransform {
             response_json,
         }
     }
+}
+
+/// `text` as one shell word: in single quotes, each `'` closed, escaped and reopened.
+fn single_quoted(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "'\\''"))
 }
 
 impl ShellRun {

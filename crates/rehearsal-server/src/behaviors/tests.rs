@@ -151,3 +151,56 @@ async fn a_lookup_reads_its_csv_file_at_each_request() {
         assert_eq!(out, Ok(object(json!({"body": state}))));
     }
 }
+
+#[tokio::test]
+async fn quotes_in_the_request_reach_the_command_as_data_not_shell_code() {
+    let marker = std::env::temp_dir().join(format!("rehearsal-quoted-{}", std::process::id()));
+    let hostile = format!("/'$(touch {})'", marker.display());
+    let request = Request(object(
+        json!({"method": "GET", "path": hostile, "query": {}, "headers": {"X": "it's"}, "body": "'"}),
+    ));
+    let behaviors =
+        compile(json!([{"shellTransform": "sh -c 'printf \"{\\\"request\\\": %s}\" \"$1\"' sh"}]));
+    let out = tokio::time::timeout(
+        Duration::from_secs(10),
+        execute(&behaviors, &request, Map::new(), "[http:0]"),
+    )
+    .await
+    .expect("behaviors finish");
+    assert_eq!(out, Ok(object(json!({"request": request.0}))));
+    assert!(!marker.exists(), "the path ran as shell code");
+}
+
+/// Whether a live process has `needle` in its command line.
+fn process_running(needle: &str) -> bool {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return false;
+    };
+    entries.flatten().any(|entry| {
+        std::fs::read(entry.path().join("cmdline"))
+            .map(|cmdline| String::from_utf8_lossy(&cmdline).contains(needle))
+            .unwrap_or(false)
+    })
+}
+
+#[tokio::test]
+async fn an_abandoned_shell_transform_takes_what_it_started_with_it() {
+    // A unique duration marks this test's process among the machine's.
+    let duration = format!("27.{}", std::process::id());
+    let behaviors = compile(json!([{"shellTransform": format!("sleep {duration}; echo '{{}}'")}]));
+    let request = request();
+    let abandoned = tokio::time::timeout(
+        Duration::from_millis(300),
+        execute(&behaviors, &request, Map::new(), "[http:0]"),
+    )
+    .await;
+    assert!(abandoned.is_err(), "the command sleeps past the timeout");
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while process_running(&format!("sleep {duration}")) {
+        assert!(
+            Instant::now() < deadline,
+            "sleep {duration} outlived its request"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
