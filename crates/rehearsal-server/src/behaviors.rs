@@ -31,10 +31,7 @@ pub async fn execute(
                 copy.apply(request, &mut response)?;
                 response
             }
-            Behavior::Lookup(lookup) => {
-                look_up(lookup, request, &mut response, scope).await;
-                response
-            }
+            Behavior::Lookup(lookup) => look_up(lookup, request, response, scope).await?,
             Behavior::ShellTransform(shell) => {
                 let run = shell.prepare(request, &response);
                 tracing::debug!("{scope} Shelling out to {}", shell.command());
@@ -45,41 +42,50 @@ pub async fn execute(
     Ok(response)
 }
 
-/// A lookup never fails the request: as in mountebank, each problem is logged and the response
-/// keeps its tokens.
+/// A lookup fails the request only when its tokens would grow the response without bound; as
+/// in mountebank, every other problem is logged and the response keeps its tokens. The file is
+/// read and searched on a blocking thread: it may be large, and the runtime serves every other
+/// imposter meanwhile.
 async fn look_up(
     lookup: &LookupBehavior,
     request: &Request,
-    response: &mut Map<String, Value>,
+    response: Map<String, Value>,
     scope: &str,
-) {
+) -> Result<Map<String, Value>, MbError> {
     let key = match lookup.key(request) {
         Ok(key) => key,
         Err(error) => {
             tracing::error!("{scope} {}", error.message);
-            return;
+            return Ok(response);
         }
     };
-    // Read at each request, as mountebank does, so the file can change under a running
-    // imposter. Its path is relative to the server's working directory.
-    let path = lookup.csv_path();
-    let bytes = match tokio::fs::read(path).await {
-        Ok(bytes) => bytes,
-        Err(error) => {
-            tracing::error!("{scope} Cannot read {path}: {error}");
-            return;
+    let (lookup, scope) = (lookup.clone(), scope.to_string());
+    let searched = tokio::task::spawn_blocking(move || {
+        let mut response = response;
+        // Read at each request, as mountebank does, so the file can change under a running
+        // imposter. Its path is relative to the server's working directory.
+        let path = lookup.csv_path();
+        let bytes = match std::fs::read(path) {
+            Ok(bytes) => bytes,
+            Err(error) => {
+                tracing::error!("{scope} Cannot read {path}: {error}");
+                return Ok(response);
+            }
+        };
+        // Node decodes the stream as UTF-8, replacing what is not.
+        let text = String::from_utf8_lossy(&bytes);
+        match lookup.apply(&key, &text, &mut response)? {
+            LookupResult::Replaced => {}
+            LookupResult::NoRow => {
+                tracing::debug!("{scope} No row of {path} has the key {key:?}");
+            }
+            LookupResult::MissingKeyColumn(message) => tracing::error!("{scope} {message}"),
+            LookupResult::BadCsv(message) => tracing::debug!("{scope} Error: {message}"),
         }
-    };
-    // Node decodes the stream as UTF-8, replacing what is not.
-    let text = String::from_utf8_lossy(&bytes);
-    match lookup.apply(&key, &text, response) {
-        LookupResult::Replaced => {}
-        LookupResult::NoRow => {
-            tracing::debug!("{scope} No row of {path} has the key {key:?}");
-        }
-        LookupResult::MissingKeyColumn(message) => tracing::error!("{scope} {message}"),
-        LookupResult::BadCsv(message) => tracing::debug!("{scope} Error: {message}"),
-    }
+        Ok(response)
+    })
+    .await;
+    searched.map_err(|error| MbError::bad_data(format!("the lookup failed: {error}")))?
 }
 
 /// Runs a shell transform through `/bin/sh -c`, as Node's `exec` does, and reads the new

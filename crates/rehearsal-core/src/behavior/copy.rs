@@ -43,7 +43,6 @@ impl CopyBehavior {
         response: &mut Map<String, Value>,
     ) -> Result<(), MbError> {
         let values = self.selector.select(self.from.read(request).as_ref())?;
-        replace::copy_tokens(response, &self.into, &values);
-        Ok(())
+        replace::copy_tokens(response, &self.into, &values)
     }
 }

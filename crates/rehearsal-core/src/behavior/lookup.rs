@@ -97,15 +97,21 @@ impl LookupBehavior {
     }
 
     /// Replaces the row tokens with the first row of `csv` whose key column equals `key`.
-    pub fn apply(&self, key: &str, csv: &str, response: &mut Map<String, Value>) -> LookupResult {
-        match self.find_row(key, csv) {
+    /// Fails only when the replacement would grow the response without bound.
+    pub fn apply(
+        &self,
+        key: &str,
+        csv: &str,
+        response: &mut Map<String, Value>,
+    ) -> Result<LookupResult, MbError> {
+        Ok(match self.find_row(key, csv) {
             Ok(Some(row)) => {
-                replace::row_tokens(response, &self.into, &row);
+                replace::row_tokens(response, &self.into, &row)?;
                 LookupResult::Replaced
             }
             Ok(None) => LookupResult::NoRow,
             Err(result) => result,
-        }
+        })
     }
 
     /// mountebank's `selectRowFromCSV`: the header row, then the records until one matches.

@@ -447,7 +447,9 @@ fn look_up(lookup: &LookupBehavior, n: &str, csv: &str) -> (LookupResult, Value)
     let mut response =
         object(json!({"body": "${row}[\"age\"]|${row}['city']|${row}[name]|${row}[x]"}));
     let key = lookup.key(&request).expect("a usable selector");
-    let result = lookup.apply(&key, csv, &mut response);
+    let result = lookup
+        .apply(&key, csv, &mut response)
+        .expect("the row fits");
     (result, Value::Object(response))
 }
 
@@ -862,4 +864,25 @@ fn legacy_behaviors_are_upcast_in_mountebanks_order() {
         })
         .collect();
     assert_eq!(kinds, ["wait", "copy", "shellTransform"]);
+}
+
+#[test]
+fn tokens_that_hold_tokens_fail_the_request_instead_of_growing_without_bound() {
+    // Each selected value holds the next indexed token twice, so every replacement doubles
+    // the body: 2^40 copies unless something stops it.
+    let depth = 40;
+    let values: Vec<Value> = (0..depth)
+        .map(|i| json!({ "n": format!("${{T}}[{}]${{T}}[{}]", i + 1, i + 1) }))
+        .collect();
+    let body = serde_json::to_string(&values).unwrap();
+    let request = request(json!({"method": "POST", "path": "/", "body": body}));
+    let copy = json!([{"copy": {"from": "body", "into": "${T}", "using": {"method": "jsonpath", "selector": "$..n"}}}]);
+    let started = std::time::Instant::now();
+    let error = apply(copy, &request, json!({"body": "${T}[0]"})).unwrap_err();
+    assert!(
+        error.message.starts_with("Invalid string length"),
+        "{}",
+        error.message
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
 }

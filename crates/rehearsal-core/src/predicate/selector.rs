@@ -97,7 +97,9 @@ impl XPathSelector {
     /// Evaluates the selector against `text` as xmldom reads it: nothing for an empty text,
     /// node values (see [`node_value`]) in document order.
     pub(crate) fn evaluate(&self, text: &str) -> XPathOutcome {
-        if text.is_empty() {
+        // sxd-document's parse time grows with the square of the nesting depth; a deeply
+        // nested body would hold a worker for minutes, where mountebank's parser gives up.
+        if text.is_empty() || nesting_exceeds(text, MAX_XML_DEPTH) {
             return XPathOutcome::Nothing;
         }
         // xmldom turns any non-empty text into a document, even when it is not XML; an empty
@@ -124,6 +126,33 @@ impl XPathSelector {
             Ok(Err(_)) | Err(_) => XPathOutcome::Nothing,
         }
     }
+}
+
+/// The deepest XML an xpath selector reads; deeper documents select nothing (mountebank's
+/// parser fails on them with a stack overflow).
+const MAX_XML_DEPTH: usize = 1000;
+
+/// Whether the elements of `text` nest deeper than `limit`, counted cheaply from its tags
+/// (an estimate that never undercounts well-formed XML: comments and declarations aside, each
+/// open tag adds one level and each close or self-closing tag removes one).
+fn nesting_exceeds(text: &str, limit: usize) -> bool {
+    let bytes = text.as_bytes();
+    let mut depth: usize = 0;
+    for (at, byte) in bytes.iter().enumerate() {
+        match (byte, bytes.get(at + 1)) {
+            (b'<', Some(b'/')) => depth = depth.saturating_sub(1),
+            (b'<', Some(b'?' | b'!')) => {}
+            (b'<', _) => {
+                depth += 1;
+                if depth > limit {
+                    return true;
+                }
+            }
+            (b'/', Some(b'>')) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    false
 }
 
 /// What an xpath selector gives for one text.

@@ -1425,3 +1425,27 @@ fn explain_with_json_that_is_not_the_predicates_names_the_whole() {
         }]
     );
 }
+
+#[test]
+fn xml_nested_too_deep_for_a_quick_parse_selects_nothing() {
+    let nested = |depth: usize| format!("{}<b>x</b>{}", "<a>".repeat(depth), "</a>".repeat(depth));
+    let predicate = r#"{"exists": {"body": true}, "xpath": {"selector": "//b"}}"#;
+    let as_request = |body: String| serde_json::json!({ "body": body }).to_string();
+    check_with(
+        CompileOptions::default(),
+        predicate,
+        &as_request(nested(900)),
+        true,
+    );
+    let started = std::time::Instant::now();
+    check_with(
+        CompileOptions::default(),
+        predicate,
+        &as_request(nested(200_000)),
+        false,
+    );
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(5),
+        "a deep document is refused before it is parsed"
+    );
+}
