@@ -24,8 +24,10 @@ pub struct Registry {
     imposters: RwLock<BTreeMap<u16, Running>>,
     /// Serialises the changes to which imposters run (create, delete, replace, restore, shut
     /// down). Each takes several awaits, and a `PUT /imposters` that has to undo itself must
-    /// find the imposters as it left them. Stub changes do not take it.
-    changes: AsyncMutex<()>,
+    /// find the imposters as it left them. Stub changes do not take it. It holds whether the
+    /// registry is shut down: a change that reaches it afterwards (a request the API was still
+    /// answering) is refused, so nothing starts or is saved once the server has let go.
+    changes: AsyncMutex<Closed>,
     /// The ports whose saved file was kept at startup although its imposter could not start
     /// (its port was busy). `DELETE /imposters` and `PUT /imposters` remove these files too,
     /// as they would have had the imposter started.
@@ -36,6 +38,25 @@ pub struct Registry {
     options: ServerOptions,
     /// `--datadir`, handed to every imposter.
     store: Option<Arc<Store>>,
+}
+
+/// Whether the registry is shut down; see `Registry::changes`.
+#[derive(Debug)]
+struct Closed(bool);
+
+/// Opens a change, unless the registry is shut down.
+trait OpenChange: Sized {
+    fn open(self) -> Result<Self, MbError>;
+}
+
+impl OpenChange for tokio::sync::MutexGuard<'_, Closed> {
+    fn open(self) -> Result<Self, MbError> {
+        if self.0 {
+            Err(MbError::bad_data("the server is shutting down"))
+        } else {
+            Ok(self)
+        }
+    }
 }
 
 /// An imposter creation request, validated and ready to start.
@@ -56,7 +77,7 @@ impl Registry {
     ) -> Registry {
         Registry {
             imposters: RwLock::new(BTreeMap::new()),
-            changes: AsyncMutex::new(()),
+            changes: AsyncMutex::new(Closed(false)),
             unstarted: Mutex::new(BTreeSet::new()),
             host,
             settings,
@@ -88,7 +109,7 @@ impl Registry {
     /// Starts the imposter and saves it; it is in the registry only once it is saved. When
     /// the save fails the imposter is stopped again, so that what runs is what is saved.
     pub async fn create(&self, compiled: Compiled) -> Result<Arc<Imposter>, MbError> {
-        let _change = self.changes.lock().await;
+        let _change = self.changes.lock().await.open()?;
         if let Some(port) = compiled.spec.port {
             if self.get(port).is_some() {
                 return Err(in_use(port));
@@ -135,14 +156,14 @@ impl Registry {
     /// Deletes the imposter's file, then stops it; `None` when there is no such imposter. When
     /// the file cannot be deleted the imposter keeps running.
     pub async fn delete(&self, port: u16) -> Result<Option<Arc<Imposter>>, MbError> {
-        let _change = self.changes.lock().await;
+        let _change = self.changes.lock().await.open()?;
         self.delete_one(port).await
     }
 
     /// Deletes every imposter (`DELETE /imposters`), and the files kept for imposters that
     /// could not start, stopping at the first file that cannot be deleted.
     pub async fn delete_all(&self) -> Result<Vec<Arc<Imposter>>, MbError> {
-        let _change = self.changes.lock().await;
+        let _change = self.changes.lock().await.open()?;
         let mut deleted = Vec::new();
         for port in self.ports() {
             deleted.extend(self.delete_one(port).await?);
@@ -165,7 +186,7 @@ impl Registry {
         &self,
         compiled: Vec<Compiled>,
     ) -> Result<Vec<Arc<Imposter>>, MbError> {
-        let _change = self.changes.lock().await;
+        let _change = self.changes.lock().await.open()?;
         let claimed: BTreeSet<u16> = compiled.iter().filter_map(|new| new.spec.port).collect();
         let old: Vec<Running> = self.read().values().cloned().collect();
         let (freed, others): (Vec<Running>, Vec<Running>) = old
@@ -264,7 +285,8 @@ impl Registry {
 
     /// Stops every imposter and stops saving: the server is shutting down. The files stay.
     pub async fn shutdown(&self) {
-        let _change = self.changes.lock().await;
+        let mut change = self.changes.lock().await;
+        change.0 = true;
         let running: Vec<_> = std::mem::take(&mut *self.write()).into_values().collect();
         for running in &running {
             running.imposter.close().await;
