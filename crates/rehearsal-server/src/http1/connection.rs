@@ -185,15 +185,18 @@ async fn read_body(
             }
             Ok(Some(buffer.drain(..length).collect()))
         }
-        Framing::Chunked => loop {
-            if let Some((body, consumed)) = message::decode_chunked(buffer)? {
-                buffer.drain(..consumed);
-                return Ok(Some(body));
+        Framing::Chunked => {
+            let mut decoder = message::ChunkedDecoder::default();
+            loop {
+                if let Some(consumed) = decoder.decode(buffer)? {
+                    buffer.drain(..consumed);
+                    return Ok(Some(decoder.into_body()));
+                }
+                if !read_more(stream, buffer).await {
+                    return Ok(None);
+                }
             }
-            if !read_more(stream, buffer).await {
-                return Ok(None);
-            }
-        },
+        }
     }
 }
 

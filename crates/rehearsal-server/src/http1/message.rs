@@ -121,54 +121,101 @@ impl Head {
 /// more than double a body's size); a sender past it is refused rather than buffered.
 const MAX_CHUNKED_WIRE: usize = 2 * MAX_BODY;
 
-/// Decodes a complete chunked body at the start of `buffer`: `Ok(Some((body, consumed)))`, or
-/// `Ok(None)` when more bytes are needed.
-pub fn decode_chunked(buffer: &[u8]) -> Result<Option<(Vec<u8>, usize)>, Malformed> {
-    let incomplete = || {
-        if buffer.len() > MAX_CHUNKED_WIRE {
-            Err(Malformed::BodyTooLarge)
-        } else {
-            Ok(None)
-        }
-    };
-    let mut body = Vec::new();
-    let mut at = 0;
-    loop {
-        let Some(line_end) = find_crlf(&buffer[at..]) else {
-            return incomplete();
+/// The longest chunk-size line accepted (size and extensions).
+const MAX_CHUNK_SIZE_LINE: usize = 4096;
+
+/// A chunked body decoded as its bytes arrive: it remembers where it stopped, so each byte is
+/// looked at once however slowly the sender dribbles (decoding from the start at every read
+/// cost the square of the body's size). Strict as Node's parser is: hexadecimal sizes only,
+/// and CRLF after each chunk's data.
+#[derive(Debug, Default)]
+pub struct ChunkedDecoder {
+    /// How far into the buffer has been decoded.
+    at: usize,
+    body: Vec<u8>,
+    /// Where the trailers start, once the last chunk has been read.
+    trailers_from: Option<usize>,
+}
+
+impl ChunkedDecoder {
+    /// Decodes what `buffer` (the bytes after the head, growing between calls) holds beyond
+    /// the previous call: `Ok(Some(consumed))` once the body is complete, `Ok(None)` when more
+    /// bytes are needed.
+    pub fn decode(&mut self, buffer: &[u8]) -> Result<Option<usize>, Malformed> {
+        let incomplete = || {
+            if buffer.len() > MAX_CHUNKED_WIRE {
+                Err(Malformed::BodyTooLarge)
+            } else {
+                Ok(None)
+            }
         };
-        let line =
-            std::str::from_utf8(&buffer[at..at + line_end]).map_err(|_| Malformed::Framing)?;
-        let size_text = line.split(';').next().unwrap_or("").trim();
-        let size = usize::from_str_radix(size_text, 16).map_err(|_| Malformed::Framing)?;
-        at += line_end + 2;
-        if size == 0 {
-            // Trailers end with an empty line; they may not outgrow a head.
-            let trailers_start = at;
-            loop {
-                let Some(end) = find_crlf(&buffer[at..]) else {
-                    if buffer.len() - trailers_start > MAX_HEAD {
-                        return Err(Malformed::HeadTooLarge);
+        loop {
+            if let Some(trailers_from) = self.trailers_from {
+                // Trailers end with an empty line; they may not outgrow a head.
+                loop {
+                    let Some(end) = find_crlf(&buffer[self.at..]) else {
+                        if buffer.len() - trailers_from > MAX_HEAD {
+                            return Err(Malformed::HeadTooLarge);
+                        }
+                        return incomplete();
+                    };
+                    self.at += end + 2;
+                    if end == 0 {
+                        return Ok(Some(self.at));
                     }
-                    return incomplete();
-                };
-                at += end + 2;
-                if end == 0 {
-                    return Ok(Some((body, at)));
                 }
             }
+            let rest = &buffer[self.at..];
+            let Some(line_end) = find_crlf(rest) else {
+                if rest.len() > MAX_CHUNK_SIZE_LINE {
+                    return Err(Malformed::Framing);
+                }
+                return incomplete();
+            };
+            if line_end > MAX_CHUNK_SIZE_LINE {
+                return Err(Malformed::Framing);
+            }
+            let size = chunk_size(&rest[..line_end])?;
+            let data_start = self.at + line_end + 2;
+            if size == 0 {
+                self.at = data_start;
+                self.trailers_from = Some(data_start);
+                continue;
+            }
+            // Checked so that a size near `usize::MAX` is refused, not wrapped.
+            if size > MAX_BODY - self.body.len() {
+                return Err(Malformed::BodyTooLarge);
+            }
+            let data_end = data_start + size;
+            if buffer.len() < data_end + 2 {
+                return incomplete();
+            }
+            if &buffer[data_end..data_end + 2] != b"\r\n" {
+                return Err(Malformed::Framing);
+            }
+            self.body.extend_from_slice(&buffer[data_start..data_end]);
+            self.at = data_end + 2;
         }
-        // Checked so that a size near `usize::MAX` is refused, not wrapped.
-        if size > MAX_BODY - body.len() {
-            return Err(Malformed::BodyTooLarge);
-        }
-        let chunk_end = at + size;
-        if buffer.len() < chunk_end + 2 {
-            return incomplete();
-        }
-        body.extend_from_slice(&buffer[at..chunk_end]);
-        at = chunk_end + 2;
     }
+
+    /// The decoded body.
+    pub fn into_body(self) -> Vec<u8> {
+        self.body
+    }
+}
+
+/// The size of a chunk-size line: hexadecimal digits, then optional extensions after `;`.
+fn chunk_size(line: &[u8]) -> Result<usize, Malformed> {
+    let line = std::str::from_utf8(line).map_err(|_| Malformed::Framing)?;
+    let digits = line
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim_end_matches([' ', '\t']);
+    if digits.is_empty() || digits.len() > 16 || !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(Malformed::Framing);
+    }
+    usize::from_str_radix(digits, 16).map_err(|_| Malformed::Framing)
 }
 
 fn find_crlf(bytes: &[u8]) -> Option<usize> {

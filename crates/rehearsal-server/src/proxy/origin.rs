@@ -8,7 +8,7 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 use super::tls;
-use crate::http1::message::{decode_chunked, MAX_BODY, MAX_HEAD};
+use crate::http1::message::{ChunkedDecoder, MAX_BODY, MAX_HEAD};
 
 /// How long connecting to the origin may take. The answer itself has no limit, as in
 /// mountebank: origins that are slow on purpose are what `addWaitBehavior` records.
@@ -212,9 +212,10 @@ async fn read_response(
             .header("content-length")
             .and_then(|value| value.trim().parse::<usize>().ok());
         response.body = if chunked {
+            let mut decoder = ChunkedDecoder::default();
             loop {
-                match decode_chunked(&buffer) {
-                    Ok(Some((body, _))) => break body,
+                match decoder.decode(&buffer) {
+                    Ok(Some(_)) => break decoder.into_body(),
                     Ok(None) => {}
                     Err(error) => return Err(format!("a malformed chunked body ({error:?})")),
                 }

@@ -1,5 +1,13 @@
 use super::*;
 
+/// A whole chunked body at the start of `buffer`, decoded in one go.
+fn decode_chunked(buffer: &[u8]) -> Result<Option<(Vec<u8>, usize)>, Malformed> {
+    let mut decoder = ChunkedDecoder::default();
+    Ok(decoder
+        .decode(buffer)?
+        .map(|consumed| (decoder.into_body(), consumed)))
+}
+
 #[test]
 fn chunked_bodies_decode_across_chunks_and_wait_for_more_bytes() {
     let wire = b"5\r\nhello\r\n6;ext=1\r\n world\r\n0\r\n\r\nNEXT";
@@ -73,4 +81,34 @@ fn hostile_chunk_framing_is_refused_without_overflow_or_unbounded_buffering() {
         trailers.extend_from_slice(b"X-Trailer: 1\r\n");
     }
     assert_eq!(decode_chunked(&trailers), Err(Malformed::HeadTooLarge));
+}
+
+#[test]
+fn chunked_bodies_are_decoded_incrementally_and_strictly() {
+    let wire = b"3\r\nabc\r\n2;x=y\r\nde\r\n0\r\nTrailer: t\r\n\r\nNEXT";
+    let mut decoder = ChunkedDecoder::default();
+    // Fed a byte more at a time, as a slow sender sends it.
+    let mut consumed = None;
+    for end in 1..=wire.len() {
+        if let Some(done) = decoder.decode(&wire[..end]).unwrap() {
+            consumed = Some(done);
+            break;
+        }
+    }
+    assert_eq!(consumed, Some(wire.len() - 4));
+    assert_eq!(decoder.into_body(), b"abcde");
+    // Node refuses these; so does rehearsal, since a proxy in front could read them otherwise.
+    for smuggled in [
+        &b"5\r\nhelloXX0\r\n\r\n"[..],
+        b"+5\r\nhello\r\n0\r\n\r\n",
+        b"-1\r\n",
+    ] {
+        assert_eq!(
+            decode_chunked(smuggled),
+            Err(Malformed::Framing),
+            "{smuggled:?}"
+        );
+    }
+    let endless_size_line = vec![b'1'; MAX_CHUNK_SIZE_LINE + 1];
+    assert_eq!(decode_chunked(&endless_size_line), Err(Malformed::Framing));
 }
