@@ -9,16 +9,22 @@ use crate::response::{self, DefaultResponse};
 use crate::stub::{Stub, StubContext, StubResponse};
 use crate::MbError;
 
+mod tls;
+
+pub use tls::TlsSpec;
+
 /// The protocols rehearsal serves today.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Protocol {
     Http,
+    Https,
 }
 
 impl Protocol {
     pub fn as_str(self) -> &'static str {
         match self {
             Protocol::Http => "http",
+            Protocol::Https => "https",
         }
     }
 }
@@ -49,6 +55,8 @@ pub struct ImposterSpec {
     /// Whether requests are stored: `recordRequests` or `--mock`.
     pub stores_requests: bool,
     pub allow_cors: bool,
+    /// The TLS fields of an `https` imposter.
+    pub tls: Option<TlsSpec>,
     pub stubs: Vec<Stub>,
     /// The imposter-level settings that every later stub is compiled with.
     pub stub_settings: StubSettings,
@@ -111,6 +119,7 @@ impl ImposterSpec {
                 None
             }
             Some(Value::String(name)) if name == "http" => Some(Protocol::Http),
+            Some(Value::String(name)) if name == "https" => Some(Protocol::Https),
             Some(other) => {
                 let name = other
                     .as_str()
@@ -173,6 +182,10 @@ impl ImposterSpec {
                 .is_some_and(|value| !matches!(value, Value::Null | Value::Bool(false)))
         };
         let record_requests = truthy("recordRequests");
+        let tls = match protocol {
+            Protocol::Https => Some(TlsSpec::compile(fields).map_err(|error| vec![error])?),
+            Protocol::Http => None,
+        };
         Ok(ImposterSpec {
             protocol,
             port,
@@ -185,6 +198,7 @@ impl ImposterSpec {
             record_requests,
             stores_requests: record_requests || options.record_all_requests,
             allow_cors: truthy("allowCORS"),
+            tls,
             stubs,
             stub_settings,
         })

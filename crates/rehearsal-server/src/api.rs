@@ -38,6 +38,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/", get(meta::home))
         .route("/config", get(meta::config))
         .route("/logs", get(meta::logs))
+        // rehearsal's extension (docs/extensions.md).
+        .route("/tls/ca.pem", get(meta::certificate_authority))
         .route(
             "/imposters",
             get(imposters::list)

@@ -22,6 +22,8 @@ use crate::clock;
 use crate::contract::ContractProxy;
 use crate::recorder::{Recorder, DEFAULT_CAPACITY};
 use crate::store::Store;
+use crate::tls::Certificates;
+use rehearsal_core::imposter::TlsSpec;
 
 /// A stub as the server runs it: the compiled stub plus what `--debug` records about it.
 #[derive(Debug)]
@@ -143,6 +145,39 @@ pub struct Imposter {
     contract: Option<Arc<ContractProxy>>,
     /// `--datadir`: where changes the imposter makes itself (proxy recordings) are saved.
     store: Option<Arc<Store>>,
+    /// An `https` imposter's TLS configuration.
+    tls: Option<ImposterTls>,
+}
+
+/// An `https` imposter's TLS: the rustls configuration, and its fields as the imposter's JSON
+/// shows them (`key`, `cert`, `mutualAuth`, `rejectUnauthorized`, `ca`, `ciphers`).
+#[derive(Debug, Clone)]
+pub struct ImposterTls {
+    pub config: Arc<rustls::ServerConfig>,
+    pub shown: Map<String, Value>,
+}
+
+impl ImposterTls {
+    pub fn new(spec: &TlsSpec, defaults: &Certificates) -> Result<ImposterTls, MbError> {
+        let config = crate::tls::server_config(spec, defaults)?;
+        let mut shown = Map::new();
+        let (key, cert) = match (&spec.key, &spec.cert) {
+            (Some(key), Some(cert)) => (key.clone(), cert.clone()),
+            _ => (defaults.key_pem.clone(), defaults.cert_pem.clone()),
+        };
+        shown.insert("key".into(), Value::String(key));
+        shown.insert("cert".into(), Value::String(cert));
+        shown.insert("mutualAuth".into(), Value::Bool(spec.mutual_auth));
+        shown.insert(
+            "rejectUnauthorized".into(),
+            spec.reject_unauthorized.clone(),
+        );
+        shown.insert("ca".into(), spec.ca_json.clone());
+        if let Some(ciphers) = &spec.ciphers {
+            shown.insert("ciphers".into(), Value::String(ciphers.clone()));
+        }
+        Ok(ImposterTls { config, shown })
+    }
 }
 
 impl Imposter {
@@ -151,6 +186,7 @@ impl Imposter {
         port: u16,
         settings: ImposterSettings,
         contract: Option<Arc<ContractProxy>>,
+        tls: Option<ImposterTls>,
         store: Option<Arc<Store>>,
     ) -> Imposter {
         let scope = match spec.log_name() {
@@ -176,8 +212,14 @@ impl Imposter {
             scope,
             listener: Mutex::new(None),
             contract,
+            tls,
             store,
         }
+    }
+
+    /// An `https` imposter's TLS.
+    pub fn tls(&self) -> Option<&ImposterTls> {
+        self.tls.as_ref()
     }
 
     /// The imposter's `contract`, when it has one.

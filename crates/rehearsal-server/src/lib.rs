@@ -16,6 +16,7 @@ mod proxy;
 mod recorder;
 mod registry;
 mod store;
+mod tls;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -91,6 +92,9 @@ pub enum StartError {
         addr: String,
         source: std::io::Error,
     },
+    /// The default certificate of `https` imposters could not be made.
+    #[error("{0}")]
+    Tls(String),
     /// `--datadir` cannot be created, locked or listed.
     #[error("cannot use the datadir {}: {source}", dir.display())]
     Datadir {
@@ -120,8 +124,16 @@ impl Server {
             )?)),
             None => None,
         };
+        let certificates =
+            Arc::new(tls::Certificates::generate(config.host.as_deref()).map_err(StartError::Tls)?);
         let state = Arc::new(api::AppState {
-            registry: registry::Registry::new(config.host.clone(), settings, options, store),
+            registry: registry::Registry::new(
+                config.host.clone(),
+                settings,
+                options,
+                store,
+                certificates,
+            ),
             config,
             started: std::time::Instant::now(),
         });

@@ -44,6 +44,9 @@ pub fn imposter_json(imposter: &Imposter, form: Form, base_url: &str) -> Value {
         "recordRequests".into(),
         Value::Bool(imposter.record_requests),
     );
+    if let Some(tls) = imposter.tls() {
+        result.extend(tls.shown.clone());
+    }
     // rehearsal's `contract` extension (docs/extensions.md): echoed so that it round-trips.
     if let Some(contract) = imposter.contract() {
         result.insert("contract".into(), contract.json().clone());

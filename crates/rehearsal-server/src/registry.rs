@@ -16,8 +16,10 @@ use tokio::sync::Mutex as AsyncMutex;
 
 use crate::bind;
 use crate::contract::ContractProxy;
+use crate::imposter::ImposterTls;
 use crate::imposter::{Imposter, ImposterSettings};
 use crate::store::{creation_fields, Saved, Store, StoreError};
+use crate::tls::Certificates;
 
 #[derive(Debug)]
 pub struct Registry {
@@ -38,6 +40,8 @@ pub struct Registry {
     options: ServerOptions,
     /// `--datadir`, handed to every imposter.
     store: Option<Arc<Store>>,
+    /// The server's certificate authority and default certificate, for `https` imposters.
+    certificates: Arc<Certificates>,
 }
 
 /// Whether the registry is shut down; see `Registry::changes`.
@@ -64,6 +68,8 @@ impl OpenChange for tokio::sync::MutexGuard<'_, Closed> {
 pub struct Compiled {
     spec: ImposterSpec,
     contract: Option<Arc<ContractProxy>>,
+    /// The TLS configuration of an `https` imposter.
+    tls: Option<ImposterTls>,
     /// What `--datadir` keeps of the request (`store::creation_fields`).
     creation: Map<String, Value>,
 }
@@ -74,6 +80,7 @@ impl Registry {
         settings: ImposterSettings,
         options: ServerOptions,
         store: Option<Arc<Store>>,
+        certificates: Arc<Certificates>,
     ) -> Registry {
         Registry {
             imposters: RwLock::new(BTreeMap::new()),
@@ -83,6 +90,7 @@ impl Registry {
             settings,
             options,
             store,
+            certificates,
         }
     }
 
@@ -99,9 +107,14 @@ impl Registry {
                 return Err(errors);
             }
         };
+        let tls = match &spec.tls {
+            Some(tls) => Some(ImposterTls::new(tls, &self.certificates).map_err(|e| vec![e])?),
+            None => None,
+        };
         Ok(Compiled {
             spec,
             contract,
+            tls,
             creation: creation_fields(json),
         })
     }
@@ -138,6 +151,11 @@ impl Registry {
             }),
             None => Ok(()),
         }
+    }
+
+    /// The server's certificate authority and default certificate.
+    pub fn certificates(&self) -> &Certificates {
+        &self.certificates
     }
 
     pub fn get(&self, port: u16) -> Option<Arc<Imposter>> {
@@ -379,6 +397,7 @@ impl Registry {
         let Compiled {
             spec,
             contract,
+            tls,
             creation,
         } = compiled;
         let imposter = Arc::new(Imposter::new(
@@ -386,6 +405,7 @@ impl Registry {
             port,
             self.settings,
             contract,
+            tls,
             self.store.clone(),
         ));
         if let Some(store) = &self.store {

@@ -4,8 +4,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::extract::{Query, State};
-use axum::http::HeaderMap;
-use axum::response::Response;
+use axum::http::{header, HeaderMap};
+use axum::response::{IntoResponse, Response};
 use rehearsal_core::{ErrorCode, MbError};
 use serde_json::{json, Value};
 
@@ -100,4 +100,14 @@ pub async fn not_found() -> ApiError {
         ErrorCode::NoSuchResource,
         "no such resource; see GET / for the API's routes",
     )])
+}
+
+/// `GET /tls/ca.pem` (docs/extensions.md): the certificate authority that signed the default
+/// certificate of `https` imposters, for clients to trust.
+pub async fn certificate_authority(State(state): State<Arc<AppState>>) -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/x-pem-file")],
+        state.registry.certificates().ca_pem.clone(),
+    )
+        .into_response()
 }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use rehearsal_core::request::HttpParts;
 use rehearsal_core::{Fault, PreparedResponse, Response};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinSet;
 
@@ -13,16 +13,61 @@ use super::message::{self, Framing, Head, Malformed};
 use crate::bind::ip_text;
 use crate::imposter::{Imposter, Outcome, Sent};
 
+/// How long a client may take over the TLS handshake of an `https` imposter.
+const HANDSHAKE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// A connection an imposter serves: plain TCP, or TLS over it.
+pub trait Transport: AsyncRead + AsyncWrite + Unpin + Send + 'static {
+    /// The TCP socket underneath, for what only it can do (peek, linger).
+    fn tcp(&self) -> &TcpStream;
+}
+
+impl Transport for TcpStream {
+    fn tcp(&self) -> &TcpStream {
+        self
+    }
+}
+
+impl Transport for tokio_rustls::server::TlsStream<TcpStream> {
+    fn tcp(&self) -> &TcpStream {
+        self.get_ref().0
+    }
+}
+
 /// Accepts connections until the task is aborted; aborting it drops the `JoinSet`, which
 /// aborts every connection task and so closes every socket, as mountebank's `close` does.
 pub async fn serve(listener: TcpListener, imposter: Arc<Imposter>) {
+    let acceptor = imposter
+        .tls()
+        .map(|tls| tokio_rustls::TlsAcceptor::from(Arc::clone(&tls.config)));
     let mut connections = JoinSet::new();
     loop {
         tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok((stream, peer)) => {
                     let _ = stream.set_nodelay(true);
-                    connections.spawn(connection(stream, peer, Arc::clone(&imposter)));
+                    let imposter = Arc::clone(&imposter);
+                    match &acceptor {
+                        None => {
+                            connections.spawn(connection(stream, peer, imposter));
+                        }
+                        Some(acceptor) => {
+                            let handshake = acceptor.accept(stream);
+                            connections.spawn(async move {
+                                match tokio::time::timeout(HANDSHAKE_TIMEOUT, handshake).await {
+                                    Ok(Ok(stream)) => connection(stream, peer, imposter).await,
+                                    Ok(Err(error)) => tracing::debug!(
+                                        "{} {peer} TLS handshake failed: {error}",
+                                        imposter.scope()
+                                    ),
+                                    Err(_) => tracing::debug!(
+                                        "{} {peer} no TLS handshake within {HANDSHAKE_TIMEOUT:?}",
+                                        imposter.scope()
+                                    ),
+                                }
+                            });
+                        }
+                    }
                 }
                 Err(error) => {
                     tracing::warn!("{} cannot accept a connection: {error}", imposter.scope());
@@ -35,7 +80,7 @@ pub async fn serve(listener: TcpListener, imposter: Arc<Imposter>) {
     }
 }
 
-async fn connection(mut stream: TcpStream, peer: SocketAddr, imposter: Arc<Imposter>) {
+async fn connection<S: Transport>(mut stream: S, peer: SocketAddr, imposter: Arc<Imposter>) {
     let ip: Arc<str> = ip_text(&peer).into();
     let request_from: Arc<str> = format!("{ip}:{}", peer.port()).into();
     let mut buffer: Vec<u8> = Vec::with_capacity(4096);
@@ -103,7 +148,7 @@ async fn connection(mut stream: TcpStream, peer: SocketAddr, imposter: Arc<Impos
             // An answer that is ready wins even when the client has already half-closed.
             biased;
             outcome = answered => outcome,
-            () = client_gone(&stream) => return,
+            () = client_gone(stream.tcp()) => return,
         };
         let closes = match outcome {
             Outcome::RespondShared(chosen) => match &chosen.response {
@@ -143,8 +188,8 @@ fn write(out: &mut Vec<u8>, prepared: &PreparedResponse, head_only: bool, http10
 }
 
 /// Reads until a full request head is buffered; `Ok(None)` when the client closed first.
-async fn read_head(
-    stream: &mut TcpStream,
+async fn read_head<S: Transport>(
+    stream: &mut S,
     buffer: &mut Vec<u8>,
 ) -> Result<Option<Head>, Malformed> {
     loop {
@@ -160,8 +205,8 @@ async fn read_head(
     }
 }
 
-async fn read_body(
-    stream: &mut TcpStream,
+async fn read_body<S: Transport>(
+    stream: &mut S,
     buffer: &mut Vec<u8>,
     head: &Head,
 ) -> Result<Option<Vec<u8>>, Malformed> {
@@ -200,12 +245,12 @@ async fn read_body(
     }
 }
 
-async fn read_more(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> bool {
+async fn read_more<S: Transport>(stream: &mut S, buffer: &mut Vec<u8>) -> bool {
     buffer.reserve(4096);
     matches!(stream.read_buf(buffer).await, Ok(read) if read > 0)
 }
 
-async fn reject(stream: &mut TcpStream, malformed: Malformed) {
+async fn reject<S: Transport>(stream: &mut S, malformed: Malformed) {
     let status = match malformed {
         Malformed::HeadTooLarge => "431 Request Header Fields Too Large",
         Malformed::BodyTooLarge => "413 Payload Too Large",
@@ -221,10 +266,11 @@ async fn reject(stream: &mut TcpStream, malformed: Malformed) {
 /// closes it, which is `EMPTY_RESPONSE` here. The others end with a clean close, as in
 /// mountebank: after its garbage for `RANDOM_DATA_THEN_CLOSE`, after a broken chunk for
 /// `MALFORMED_RESPONSE_CHUNK`.
-async fn break_connection(mut stream: TcpStream, fault: Fault) {
+async fn break_connection<S: Transport>(mut stream: S, fault: Fault) {
     match fault {
         Fault::ConnectionResetByPeer => {
-            let _ = socket2::SockRef::from(&stream).set_linger(Some(std::time::Duration::ZERO));
+            let _ =
+                socket2::SockRef::from(stream.tcp()).set_linger(Some(std::time::Duration::ZERO));
             return;
         }
         Fault::RandomDataThenClose(data) => {

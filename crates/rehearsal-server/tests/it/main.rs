@@ -9,5 +9,6 @@ mod client;
 mod contract;
 mod datadir;
 mod faults;
+mod https;
 mod imposters;
 mod proxies;
