@@ -18,6 +18,7 @@ mod case;
 mod client;
 mod compare;
 mod server;
+mod tls;
 
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
@@ -215,6 +216,7 @@ fn send(step: &Step, ports: &Ports) -> Result<client::Response, String> {
     let request = &step.request;
     client::send(
         port,
+        request.tls,
         &request.method,
         &request.path,
         &headers,
@@ -228,6 +230,7 @@ fn send_for_bytes(step: &Step, ports: &Ports) -> Result<(Vec<u8>, case::Ending),
     let request = &step.request;
     client::send_for_bytes(
         port,
+        request.tls,
         &request.method,
         &request.path,
         &headers,

@@ -62,6 +62,8 @@ pub struct Request {
     pub body: Vec<u8>,
     /// True when the body came from `json`, so the runner adds a JSON Content-Type.
     pub is_json: bool,
+    /// `tls`: the request goes over TLS (to an `https` imposter), certificates not verified.
+    pub tls: bool,
 }
 
 pub struct Expect {
@@ -295,7 +297,7 @@ fn parse_request(value: &Value, imposter: bool) -> Result<Request, String> {
     let obj = object(value, "request")?;
     let mut allowed = vec!["method", "path", "headers", "json", "text", "base64"];
     if imposter {
-        allowed.push("port");
+        allowed.extend(["port", "tls"]);
     }
     check_keys(obj, "request", &allowed)?;
     let method = obj.get("method").and_then(Value::as_str).unwrap_or("GET");
@@ -317,12 +319,18 @@ fn parse_request(value: &Value, imposter: bool) -> Result<Request, String> {
         (None, None, Some(Value::String(b64))) => (decode_base64(b64)?, false),
         _ => return Err("a request has at most one of `json`, `text` (string), `base64`".into()),
     };
+    let tls = match obj.get("tls") {
+        None => false,
+        Some(Value::Bool(tls)) => *tls,
+        Some(_) => return Err("`http.tls` must be true or false".into()),
+    };
     Ok(Request {
         method: method.to_owned(),
         path: path.to_owned(),
         headers,
         body,
         is_json,
+        tls,
     })
 }
 

@@ -31,29 +31,41 @@ const MAX_RESPONSE: usize = 16 * 1024 * 1024;
 /// Sends one request to 127.0.0.1:`port` exactly as given and reads one response.
 pub fn send(
     port: u16,
+    tls: bool,
     method: &str,
     path: &str,
     headers: &[(String, String)],
     body: &[u8],
 ) -> Result<Response, String> {
-    let mut stream = connect_and_write(port, method, path, headers, body)?;
+    let mut stream = connect_and_write(port, tls, method, path, headers, body)?;
     read_response(&mut stream, method == "HEAD")
 }
 
+/// A connection to an imposter: plain, or TLS over it.
+trait Wire: Read + Write {}
+impl<T: Read + Write> Wire for T {}
+
+type Stream = Box<dyn Wire>;
+
 fn connect_and_write(
     port: u16,
+    tls: bool,
     method: &str,
     path: &str,
     headers: &[(String, String)],
     body: &[u8],
-) -> Result<TcpStream, String> {
+) -> Result<Stream, String> {
     let addr = SocketAddr::from(([127, 0, 0, 1], port));
-    let mut stream = TcpStream::connect_timeout(&addr, CONNECT_TIMEOUT)
+    let tcp = TcpStream::connect_timeout(&addr, CONNECT_TIMEOUT)
         .map_err(|e| format!("cannot connect to {addr}: {e}"))?;
-    stream
-        .set_read_timeout(Some(IO_TIMEOUT))
-        .and_then(|()| stream.set_write_timeout(Some(IO_TIMEOUT)))
+    tcp.set_read_timeout(Some(IO_TIMEOUT))
+        .and_then(|()| tcp.set_write_timeout(Some(IO_TIMEOUT)))
         .map_err(|e| e.to_string())?;
+    let mut stream: Stream = if tls {
+        Box::new(super::tls::client(tcp)?)
+    } else {
+        Box::new(tcp)
+    };
     let mut head = format!("{method} {path} HTTP/1.1\r\n");
     for (name, value) in headers {
         head.push_str(&format!("{name}: {value}\r\n"));
@@ -71,12 +83,13 @@ fn connect_and_write(
 /// faults: the bytes, and whether it ended with a reset.
 pub fn send_for_bytes(
     port: u16,
+    tls: bool,
     method: &str,
     path: &str,
     headers: &[(String, String)],
     body: &[u8],
 ) -> Result<(Vec<u8>, super::case::Ending), String> {
-    let mut stream = connect_and_write(port, method, path, headers, body)?;
+    let mut stream = connect_and_write(port, tls, method, path, headers, body)?;
     let deadline = Instant::now() + IO_TIMEOUT;
     let mut bytes = Vec::new();
     let mut chunk = [0u8; 16 * 1024];
@@ -90,12 +103,16 @@ pub fn send_for_bytes(
             Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => {
                 return Ok((bytes, super::case::Ending::Reset))
             }
+            // A TLS peer that closes without close_notify.
+            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
+                return Ok((bytes, super::case::Ending::Close))
+            }
             Err(e) => return Err(format!("read failed: {e}")),
         }
     }
 }
 
-fn read_response(stream: &mut TcpStream, head_only: bool) -> Result<Response, String> {
+fn read_response(stream: &mut Stream, head_only: bool) -> Result<Response, String> {
     let deadline = Instant::now() + IO_TIMEOUT;
     let mut buf = Vec::new();
     let (status, headers, body_start) = loop {
@@ -170,7 +187,7 @@ fn read_response(stream: &mut TcpStream, head_only: bool) -> Result<Response, St
 }
 
 fn read_chunked(
-    stream: &mut TcpStream,
+    stream: &mut Stream,
     mut buf: Vec<u8>,
     deadline: Instant,
 ) -> Result<Vec<u8>, String> {
@@ -206,11 +223,7 @@ fn read_chunked(
     }
 }
 
-fn read_more(
-    stream: &mut TcpStream,
-    buf: &mut Vec<u8>,
-    deadline: Instant,
-) -> Result<usize, String> {
+fn read_more(stream: &mut Stream, buf: &mut Vec<u8>, deadline: Instant) -> Result<usize, String> {
     if Instant::now() > deadline {
         return Err(format!("no complete response within {IO_TIMEOUT:?}"));
     }
@@ -223,7 +236,15 @@ fn read_more(
             buf.extend_from_slice(&chunk[..n]);
             Ok(n)
         }
-        Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => Ok(0),
+        // A reset, or a TLS peer that closes without close_notify, ends the response.
+        Err(e)
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::ConnectionReset | std::io::ErrorKind::UnexpectedEof
+            ) =>
+        {
+            Ok(0)
+        }
         Err(e) => Err(format!("read failed: {e}")),
     }
 }

@@ -80,7 +80,7 @@ impl Server {
                     self.output_tail()
                 ));
             }
-            match client::send(self.api_port, "GET", "/imposters", &host, b"") {
+            match client::send(self.api_port, false, "GET", "/imposters", &host, b"") {
                 // Any answer will do: with --apikey the API answers 401 without the key.
                 Ok(_) => return Ok(()),
                 _ if Instant::now() > deadline => {
