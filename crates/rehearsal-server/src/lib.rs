@@ -4,6 +4,7 @@
 //! take as "ready" (with `--datadir`, once the saved imposters are running again);
 //! [`Server::shutdown`] closes every imposter.
 
+mod access;
 mod api;
 mod behaviors;
 mod bind;
@@ -133,6 +134,10 @@ impl Server {
                 options,
                 store,
                 certificates,
+                Arc::new(access::AccessPolicy::new(
+                    config.local_only,
+                    &config.ip_whitelist,
+                )),
             ),
             config,
             started: std::time::Instant::now(),
@@ -176,8 +181,13 @@ impl Server {
                 return Err((state, StartError::Bind { addr, source }));
             }
         };
+        let access = state.registry.access();
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
+            let listener = access::GuardedListener {
+                inner: listener,
+                policy: access,
+            };
             let serve = axum::serve(listener, router).with_graceful_shutdown(async {
                 let _ = stopped.await;
             });

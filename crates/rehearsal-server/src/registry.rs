@@ -14,6 +14,7 @@ use serde_json::{Map, Value};
 use tokio::net::TcpListener;
 use tokio::sync::Mutex as AsyncMutex;
 
+use crate::access::AccessPolicy;
 use crate::bind;
 use crate::contract::ContractProxy;
 use crate::imposter::ImposterTls;
@@ -42,6 +43,8 @@ pub struct Registry {
     store: Option<Arc<Store>>,
     /// The server's certificate authority and default certificate, for `https` imposters.
     certificates: Arc<Certificates>,
+    /// `--localOnly` and `--ipWhitelist`, for the API and every imposter.
+    access: Arc<AccessPolicy>,
 }
 
 /// Whether the registry is shut down; see `Registry::changes`.
@@ -81,6 +84,7 @@ impl Registry {
         options: ServerOptions,
         store: Option<Arc<Store>>,
         certificates: Arc<Certificates>,
+        access: Arc<AccessPolicy>,
     ) -> Registry {
         Registry {
             imposters: RwLock::new(BTreeMap::new()),
@@ -91,6 +95,7 @@ impl Registry {
             options,
             store,
             certificates,
+            access,
         }
     }
 
@@ -151,6 +156,11 @@ impl Registry {
             }),
             None => Ok(()),
         }
+    }
+
+    /// Who may connect to the API and the imposters.
+    pub fn access(&self) -> Arc<AccessPolicy> {
+        Arc::clone(&self.access)
     }
 
     /// The server's certificate authority and default certificate.
@@ -411,7 +421,11 @@ impl Registry {
         if let Some(store) = &self.store {
             store.adopt(&imposter, creation).await;
         }
-        let handle = tokio::spawn(crate::http1::serve(listener, Arc::clone(&imposter)));
+        let handle = tokio::spawn(crate::http1::serve(
+            listener,
+            Arc::clone(&imposter),
+            Arc::clone(&self.access),
+        ));
         imposter.set_listener(handle);
         tracing::info!("{} Open for business...", imposter.scope());
         Running { imposter, host }
@@ -482,7 +496,11 @@ impl Registry {
         for Running { imposter, host } in freed {
             match listen(host.as_deref(), imposter.port).await {
                 Ok(listener) => {
-                    let handle = tokio::spawn(crate::http1::serve(listener, Arc::clone(imposter)));
+                    let handle = tokio::spawn(crate::http1::serve(
+                        listener,
+                        Arc::clone(imposter),
+                        Arc::clone(&self.access),
+                    ));
                     imposter.set_listener(handle);
                     tracing::info!("{} Open for business again...", imposter.scope());
                 }

@@ -10,6 +10,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinSet;
 
 use super::message::{self, Framing, Head, Malformed};
+use crate::access::AccessPolicy;
 use crate::bind::ip_text;
 use crate::imposter::{Imposter, Outcome, Sent};
 
@@ -36,7 +37,7 @@ impl Transport for tokio_rustls::server::TlsStream<TcpStream> {
 
 /// Accepts connections until the task is aborted; aborting it drops the `JoinSet`, which
 /// aborts every connection task and so closes every socket, as mountebank's `close` does.
-pub async fn serve(listener: TcpListener, imposter: Arc<Imposter>) {
+pub async fn serve(listener: TcpListener, imposter: Arc<Imposter>, access: Arc<AccessPolicy>) {
     let acceptor = imposter
         .tls()
         .map(|tls| tokio_rustls::TlsAcceptor::from(Arc::clone(&tls.config)));
@@ -45,6 +46,10 @@ pub async fn serve(listener: TcpListener, imposter: Arc<Imposter>) {
         tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok((stream, peer)) => {
+                    // A refused client's connection is closed unanswered and uncounted.
+                    if !access.allows(peer.ip()) {
+                        continue;
+                    }
                     let _ = stream.set_nodelay(true);
                     let imposter = Arc::clone(&imposter);
                     match &acceptor {

@@ -3,6 +3,7 @@
 //! and errors, `imposters` for what imposters answer and record, `contract` for the
 //! `contract` extension (checking and forwarding).
 
+mod access;
 mod api;
 mod behaviors;
 mod client;
