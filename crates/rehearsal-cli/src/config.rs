@@ -56,6 +56,8 @@ pub struct StartConfig {
     pub configfile: Option<ConfigFile>,
     /// Where the server keeps imposters so that they survive a restart.
     pub datadir: Option<PathBuf>,
+    /// `--origin`: the origin the control API allows cross-origin requests from.
+    pub origin: Option<String>,
     /// The options as mountebank shows them under `GET /config`'s `options`.
     pub options_json: Value,
 }
@@ -115,6 +117,7 @@ impl StartConfig {
             version: version.to_owned(),
             record_capacity: self.record_capacity,
             datadir: self.datadir.clone(),
+            cors_origin: self.origin.clone(),
         }
     }
 }
@@ -510,6 +513,7 @@ fn resolve_start(
         configfile,
         // mountebank's `if (options.datadir)`: an empty path is no datadir.
         datadir: datadir.filter(|dir| !dir.is_empty()).map(PathBuf::from),
+        origin: origin.filter(|origin| !origin.is_empty()),
         options_json: Value::Object(options),
     })
 }

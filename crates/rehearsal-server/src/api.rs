@@ -1,5 +1,6 @@
 //! The control API (mountebank's REST API on port 2525), as an axum router.
 
+mod cors;
 mod error;
 mod imposters;
 mod meta;
@@ -82,6 +83,12 @@ pub fn router(state: Arc<AppState>) -> Router {
         // mountebank reads request bodies whole; saved recordings and generated imposters run
         // to megabytes, far past axum's 2 MB default.
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        // Inside the API key check, as in mountebank: a request without the key gets `401`
+        // and no CORS headers, a preflight too.
+        .layer(middleware::from_fn_with_state(
+            Arc::clone(&state),
+            cors::allow_origin,
+        ))
         .layer(middleware::from_fn_with_state(
             Arc::clone(&state),
             require_api_key,

@@ -54,6 +54,8 @@ pub struct ServerConfig {
     pub record_capacity: usize,
     /// `--datadir`: where imposters are kept so that they survive a restart.
     pub datadir: Option<PathBuf>,
+    /// `--origin`: the origin the control API answers cross-origin requests for (CORS).
+    pub cors_origin: Option<String>,
 }
 
 impl Default for ServerConfig {
@@ -72,6 +74,7 @@ impl Default for ServerConfig {
             version: env!("CARGO_PKG_VERSION").to_string(),
             record_capacity: recorder::DEFAULT_CAPACITY,
             datadir: None,
+            cors_origin: None,
         }
     }
 }
