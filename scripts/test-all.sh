@@ -20,6 +20,15 @@ for component in rustfmt clippy; do
         rustup component add "$component"
     fi
 done
+# ring, the crypto behind rustls (https imposters and proxies), compiles C.
+if ! need cc; then
+    if [ "$(id -u)" = 0 ] && need apt-get; then
+        apt-get update -qq && apt-get install -y -qq gcc libc6-dev >/dev/null
+    else
+        echo "error: building needs a C compiler for ring (apt-get install gcc)" >&2
+        exit 1
+    fi
+fi
 if ! need python3 || ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
     if [ "$(id -u)" = 0 ] && need apt-get; then
         apt-get update -qq && apt-get install -y -qq python3 python3-venv >/dev/null

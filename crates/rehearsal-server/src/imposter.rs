@@ -22,8 +22,7 @@ use crate::clock;
 use crate::contract::ContractProxy;
 use crate::recorder::{Recorder, DEFAULT_CAPACITY};
 use crate::store::Store;
-use crate::tls::Certificates;
-use rehearsal_core::imposter::TlsSpec;
+use crate::tls::ImposterTls;
 
 /// A stub as the server runs it: the compiled stub plus what `--debug` records about it.
 #[derive(Debug)]
@@ -147,37 +146,6 @@ pub struct Imposter {
     store: Option<Arc<Store>>,
     /// An `https` imposter's TLS configuration.
     tls: Option<ImposterTls>,
-}
-
-/// An `https` imposter's TLS: the rustls configuration, and its fields as the imposter's JSON
-/// shows them (`key`, `cert`, `mutualAuth`, `rejectUnauthorized`, `ca`, `ciphers`).
-#[derive(Debug, Clone)]
-pub struct ImposterTls {
-    pub config: Arc<rustls::ServerConfig>,
-    pub shown: Map<String, Value>,
-}
-
-impl ImposterTls {
-    pub fn new(spec: &TlsSpec, defaults: &Certificates) -> Result<ImposterTls, MbError> {
-        let config = crate::tls::server_config(spec, defaults)?;
-        let mut shown = Map::new();
-        let (key, cert) = match (&spec.key, &spec.cert) {
-            (Some(key), Some(cert)) => (key.clone(), cert.clone()),
-            _ => (defaults.key_pem.clone(), defaults.cert_pem.clone()),
-        };
-        shown.insert("key".into(), Value::String(key));
-        shown.insert("cert".into(), Value::String(cert));
-        shown.insert("mutualAuth".into(), Value::Bool(spec.mutual_auth));
-        shown.insert(
-            "rejectUnauthorized".into(),
-            spec.reject_unauthorized.clone(),
-        );
-        shown.insert("ca".into(), spec.ca_json.clone());
-        if let Some(ciphers) = &spec.ciphers {
-            shown.insert("ciphers".into(), Value::String(ciphers.clone()));
-        }
-        Ok(ImposterTls { config, shown })
-    }
 }
 
 impl Imposter {

@@ -17,10 +17,9 @@ use tokio::sync::Mutex as AsyncMutex;
 use crate::access::AccessPolicy;
 use crate::bind;
 use crate::contract::ContractProxy;
-use crate::imposter::ImposterTls;
 use crate::imposter::{Imposter, ImposterSettings};
 use crate::store::{creation_fields, Saved, Store, StoreError};
-use crate::tls::Certificates;
+use crate::tls::{Certificates, ImposterTls};
 
 #[derive(Debug)]
 pub struct Registry {
@@ -51,18 +50,14 @@ pub struct Registry {
 #[derive(Debug)]
 struct Closed(bool);
 
-/// Opens a change, unless the registry is shut down.
-trait OpenChange: Sized {
-    fn open(self) -> Result<Self, MbError>;
-}
-
-impl OpenChange for tokio::sync::MutexGuard<'_, Closed> {
-    fn open(self) -> Result<Self, MbError> {
-        if self.0 {
-            Err(MbError::bad_data("the server is shutting down"))
-        } else {
-            Ok(self)
-        }
+/// The change lock, unless the registry is shut down.
+fn open(
+    change: tokio::sync::MutexGuard<'_, Closed>,
+) -> Result<tokio::sync::MutexGuard<'_, Closed>, MbError> {
+    if change.0 {
+        Err(MbError::bad_data("the server is shutting down"))
+    } else {
+        Ok(change)
     }
 }
 
@@ -127,7 +122,7 @@ impl Registry {
     /// Starts the imposter and saves it; it is in the registry only once it is saved. When
     /// the save fails the imposter is stopped again, so that what runs is what is saved.
     pub async fn create(&self, compiled: Compiled) -> Result<Arc<Imposter>, MbError> {
-        let _change = self.changes.lock().await.open()?;
+        let _change = open(self.changes.lock().await)?;
         if let Some(port) = compiled.spec.port {
             if self.get(port).is_some() {
                 return Err(in_use(port));
@@ -184,14 +179,14 @@ impl Registry {
     /// Deletes the imposter's file, then stops it; `None` when there is no such imposter. When
     /// the file cannot be deleted the imposter keeps running.
     pub async fn delete(&self, port: u16) -> Result<Option<Arc<Imposter>>, MbError> {
-        let _change = self.changes.lock().await.open()?;
+        let _change = open(self.changes.lock().await)?;
         self.delete_one(port).await
     }
 
     /// Deletes every imposter (`DELETE /imposters`), and the files kept for imposters that
     /// could not start, stopping at the first file that cannot be deleted.
     pub async fn delete_all(&self) -> Result<Vec<Arc<Imposter>>, MbError> {
-        let _change = self.changes.lock().await.open()?;
+        let _change = open(self.changes.lock().await)?;
         let mut deleted = Vec::new();
         for port in self.ports() {
             deleted.extend(self.delete_one(port).await?);
@@ -214,7 +209,7 @@ impl Registry {
         &self,
         compiled: Vec<Compiled>,
     ) -> Result<Vec<Arc<Imposter>>, MbError> {
-        let _change = self.changes.lock().await.open()?;
+        let _change = open(self.changes.lock().await)?;
         let claimed: BTreeSet<u16> = compiled.iter().filter_map(|new| new.spec.port).collect();
         let old: Vec<Running> = self.read().values().cloned().collect();
         let (freed, others): (Vec<Running>, Vec<Running>) = old

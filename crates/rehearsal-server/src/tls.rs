@@ -19,6 +19,7 @@ use rustls::server::WebPkiClientVerifier;
 use rustls::{
     DigitallySignedStruct, DistinguishedName, RootCertStore, ServerConfig, SignatureScheme,
 };
+use serde_json::{Map, Value};
 
 /// The server's own certificate authority and the certificate imposters use by default.
 #[derive(Debug)]
@@ -66,6 +67,37 @@ impl Certificates {
             cert_pem: cert.pem(),
             key_pem: key.serialize_pem(),
         })
+    }
+}
+
+/// An `https` imposter's TLS: the rustls configuration, and its fields as the imposter's JSON
+/// shows them (`key`, `cert`, `mutualAuth`, `rejectUnauthorized`, `ca`, `ciphers`).
+#[derive(Debug, Clone)]
+pub struct ImposterTls {
+    pub config: Arc<rustls::ServerConfig>,
+    pub shown: Map<String, Value>,
+}
+
+impl ImposterTls {
+    pub fn new(spec: &TlsSpec, defaults: &Certificates) -> Result<ImposterTls, MbError> {
+        let config = server_config(spec, defaults)?;
+        let mut shown = Map::new();
+        let (key, cert) = match (&spec.key, &spec.cert) {
+            (Some(key), Some(cert)) => (key.clone(), cert.clone()),
+            _ => (defaults.key_pem.clone(), defaults.cert_pem.clone()),
+        };
+        shown.insert("key".into(), Value::String(key));
+        shown.insert("cert".into(), Value::String(cert));
+        shown.insert("mutualAuth".into(), Value::Bool(spec.mutual_auth));
+        shown.insert(
+            "rejectUnauthorized".into(),
+            spec.reject_unauthorized.clone(),
+        );
+        shown.insert("ca".into(), spec.ca_json.clone());
+        if let Some(ciphers) = &spec.ciphers {
+            shown.insert("ciphers".into(), Value::String(ciphers.clone()));
+        }
+        Ok(ImposterTls { config, shown })
     }
 }
 
