@@ -16,6 +16,7 @@ mod printer;
 mod proxy;
 mod recorder;
 mod registry;
+mod smtp;
 mod store;
 mod tls;
 

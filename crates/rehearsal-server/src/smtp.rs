@@ -1,0 +1,1 @@
+//! SMTP imposters: the SMTP dialogue and the mail it carries, in mountebank's request shape.
