@@ -5,12 +5,14 @@ use std::sync::Arc;
 use serde_json::{Map, Value};
 
 use crate::predicate::CompileOptions;
-use crate::response::{self, DefaultResponse};
+use crate::response::{self, DefaultResponse, ResponseFormat};
 use crate::stub::{Stub, StubContext, StubResponse};
 use crate::MbError;
 
+mod tcp;
 mod tls;
 
+pub use tcp::{EndOfRequest, FramingError, LengthPrefix, TcpMode, TcpSpec, MAX_REQUEST_BYTES};
 pub use tls::TlsSpec;
 
 /// The protocols rehearsal serves today.
@@ -18,6 +20,7 @@ pub use tls::TlsSpec;
 pub enum Protocol {
     Http,
     Https,
+    Tcp,
 }
 
 impl Protocol {
@@ -25,6 +28,16 @@ impl Protocol {
         match self {
             Protocol::Http => "http",
             Protocol::Https => "https",
+            Protocol::Tcp => "tcp",
+        }
+    }
+
+    fn parse(name: &str) -> Option<Protocol> {
+        match name {
+            "http" => Some(Protocol::Http),
+            "https" => Some(Protocol::Https),
+            "tcp" => Some(Protocol::Tcp),
+            _ => None,
         }
     }
 }
@@ -57,6 +70,8 @@ pub struct ImposterSpec {
     pub allow_cors: bool,
     /// The TLS fields of an `https` imposter.
     pub tls: Option<TlsSpec>,
+    /// The fields of a `tcp` imposter.
+    pub tcp: Option<TcpSpec>,
     pub stubs: Vec<Stub>,
     /// The imposter-level settings that every later stub is compiled with.
     pub stub_settings: StubSettings,
@@ -118,8 +133,7 @@ impl ImposterSpec {
                 errors.push(MbError::bad_data("'protocol' is a required field"));
                 None
             }
-            Some(Value::String(name)) if name == "http" => Some(Protocol::Http),
-            Some(Value::String(name)) if name == "https" => Some(Protocol::Https),
+            Some(Value::String(name)) if Protocol::parse(name).is_some() => Protocol::parse(name),
             Some(other) => {
                 let name = other
                     .as_str()
@@ -143,13 +157,21 @@ impl ImposterSpec {
                 ))])
             }
         };
+        let tcp = match protocol {
+            Protocol::Tcp => Some(TcpSpec::compile(fields).map_err(|error| vec![error])?),
+            Protocol::Http | Protocol::Https => None,
+        };
+        let format = match &tcp {
+            Some(tcp) => ResponseFormat::Tcp(tcp.mode),
+            None => ResponseFormat::Http,
+        };
         let default_response_json = fields.get("defaultResponse").cloned();
         let default_response = match default_response_json
             .as_ref()
             .filter(|value| !value.is_null())
         {
-            None => DefaultResponse::default(),
-            Some(value) => DefaultResponse::compile(value).map_err(|error| vec![error])?,
+            None => DefaultResponse::of(format),
+            Some(value) => DefaultResponse::compile(value, format).map_err(|error| vec![error])?,
         };
         let no_match_json = serde_json::json!({"is": {}});
         let no_match_response =
@@ -163,7 +185,7 @@ impl ImposterSpec {
             default_response,
             predicates: CompileOptions {
                 allow_injection: options.allow_injection,
-                binary_mode: false,
+                binary_mode: tcp.as_ref().is_some_and(|tcp| tcp.mode == TcpMode::Binary),
             },
             no_match,
         };
@@ -184,7 +206,7 @@ impl ImposterSpec {
         let record_requests = truthy("recordRequests");
         let tls = match protocol {
             Protocol::Https => Some(TlsSpec::compile(fields).map_err(|error| vec![error])?),
-            Protocol::Http => None,
+            Protocol::Http | Protocol::Tcp => None,
         };
         Ok(ImposterSpec {
             protocol,
@@ -199,6 +221,7 @@ impl ImposterSpec {
             stores_requests: record_requests || options.record_all_requests,
             allow_cors: truthy("allowCORS"),
             tls,
+            tcp,
             stubs,
             stub_settings,
         })

@@ -8,6 +8,7 @@ mod generators;
 use serde_json::{Map, Value};
 
 use crate::js::is_truthy;
+use crate::response::ResponseFormat;
 use crate::{MbError, Request};
 
 pub use generators::PredicateGenerator;
@@ -28,7 +29,8 @@ pub struct ProxyConfig {
     pub client_cert: Option<ClientCertificate>,
 }
 
-/// Where a proxy sends requests.
+/// Where a proxy sends requests: an http(s) origin for http(s) imposters, a `tcp://` one for
+/// tcp imposters.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Origin {
     pub tls: bool,
@@ -76,22 +78,27 @@ pub enum ProxyMode {
 
 impl ProxyConfig {
     /// Validates a `proxy` object as mountebank's dry run does, plus what it only discovers on
-    /// the first request (a scheme it cannot proxy to, malformed generators).
-    pub fn compile(json: &Value) -> Result<ProxyConfig, MbError> {
+    /// the first request (a scheme it cannot proxy to, malformed generators). `format` is the
+    /// imposter's: tcp imposters proxy to `tcp://` origins only.
+    pub fn compile(json: &Value, format: ResponseFormat) -> Result<ProxyConfig, MbError> {
+        let example = match format {
+            ResponseFormat::Http => "http://host:port",
+            ResponseFormat::Tcp(_) => "tcp://host:port",
+        };
         let Value::Object(fields) = json else {
-            return Err(MbError::bad_data(
-                "'proxy' must be an object such as {\"to\": \"http://host:port\"}",
-            ));
+            return Err(MbError::bad_data(format!(
+                "'proxy' must be an object such as {{\"to\": \"{example}\"}}"
+            )));
         };
         let Some(to) = fields.get("to") else {
             return Err(MbError::bad_data("Missing to"));
         };
         let Some(to) = to.as_str() else {
             return Err(MbError::bad_data(format!(
-                "proxy.to must be a URL such as \"http://host:port\", not {to}"
+                "proxy.to must be a URL such as \"{example}\", not {to}"
             )));
         };
-        let origin = parse_origin(to)?;
+        let origin = parse_origin(to, format)?;
         if fields.contains_key("addDecorateBehavior") {
             return Err(MbError::new(
                 crate::ErrorCode::InvalidInjection,
@@ -212,8 +219,9 @@ fn client_certificate(cert_pem: String, key_pem: String) -> Result<ClientCertifi
     Ok(ClientCertificate { cert_pem, key_pem })
 }
 
-/// `proxy.to`: a URL with a scheme, a host, an optional port and no path.
-fn parse_origin(to: &str) -> Result<Origin, MbError> {
+/// `proxy.to`: a URL with a scheme, a host, an optional port (not optional for `tcp://`) and
+/// no path.
+fn parse_origin(to: &str, format: ResponseFormat) -> Result<Origin, MbError> {
     let invalid = || MbError::bad_data(format!("Invalid URL: {to}"));
     let (scheme, rest) = to.split_once("://").ok_or_else(invalid)?;
     let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
@@ -224,12 +232,18 @@ fn parse_origin(to: &str) -> Result<Origin, MbError> {
             "proxy.to must not contain a path '{path}'"
         )));
     }
-    let tls = match scheme.to_ascii_lowercase().as_str() {
-        "http" => false,
-        "https" => true,
-        _ => {
+    let tls = match (scheme.to_ascii_lowercase().as_str(), format) {
+        ("http", ResponseFormat::Http) => false,
+        ("https", ResponseFormat::Http) => true,
+        ("tcp", ResponseFormat::Tcp(_)) => false,
+        (_, ResponseFormat::Http) => {
             return Err(MbError::bad_data(format!(
                 "proxy.to must be an http:// or https:// URL, not {to}"
+            )))
+        }
+        (_, ResponseFormat::Tcp(_)) => {
+            return Err(MbError::bad_data(format!(
+                "proxy.to must be a tcp://host:port URL, as a tcp imposter proxies to tcp origins only, not {to}"
             )))
         }
     };
@@ -248,6 +262,11 @@ fn parse_origin(to: &str) -> Result<Origin, MbError> {
         return Err(invalid());
     }
     let port = match port {
+        None | Some("") if matches!(format, ResponseFormat::Tcp(_)) => {
+            return Err(MbError::bad_data(format!(
+                "proxy.to must name the origin's port, as in tcp://host:port, not {to}"
+            )))
+        }
         None | Some("") => {
             if tls {
                 443

@@ -32,6 +32,18 @@ impl Request {
     }
 }
 
+impl Request {
+    /// A tcp request in mountebank's shape (`tcpRequest.js`): `requestFrom, ip, data`, with
+    /// `data` as the imposter's mode writes it.
+    pub fn tcp(request_from: &str, ip: &str, data: String) -> Request {
+        let mut map = Map::new();
+        map.insert("requestFrom".into(), Value::String(request_from.into()));
+        map.insert("ip".into(), Value::String(ip.into()));
+        map.insert("data".into(), Value::String(data));
+        Request(map)
+    }
+}
+
 /// The parts of an HTTP request the server read off the wire, before they take mountebank's
 /// shape. Header names keep the client's case and order.
 #[derive(Debug, Clone, Default)]

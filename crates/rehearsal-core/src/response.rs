@@ -10,6 +10,7 @@ use base64::engine::DecodePaddingMode;
 use base64::Engine as _;
 use serde_json::{Map, Value};
 
+use crate::imposter::TcpMode;
 use crate::js::is_truthy;
 use crate::proxy::ProxyConfig;
 use crate::MbError;
@@ -31,6 +32,18 @@ pub enum Response {
     Fault(Fault),
     /// A `proxy` response: the server forwards the request and maybe records the answer.
     Proxy(Box<ProxyConfig>),
+    /// A tcp imposter's `is` response: the bytes to write, none for no reply.
+    Data(Vec<u8>),
+}
+
+/// What an imposter's `is` responses are made of, which its protocol decides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ResponseFormat {
+    /// `statusCode`, `headers`, `body` and `_mode`.
+    #[default]
+    Http,
+    /// `data`, as text or base64.
+    Tcp(TcpMode),
 }
 
 /// Connection faults: mountebank's two, and two of rehearsal's (docs/extensions.md).
@@ -79,8 +92,15 @@ impl Fault {
 /// The most bytes `random.bytes` may ask for.
 const MAX_RANDOM_BYTES: u64 = 16 * 1024 * 1024;
 
-fn compile_fault(fields: &Map<String, Value>, fault: &Value) -> Result<Option<Fault>, MbError> {
+fn compile_fault(
+    fields: &Map<String, Value>,
+    fault: &Value,
+    format: ResponseFormat,
+) -> Result<Option<Fault>, MbError> {
     Ok(match fault.as_str() {
+        // A broken HTTP chunk means nothing on a tcp imposter: mountebank's answer to a fault
+        // it does not know, the default response.
+        Some("MALFORMED_RESPONSE_CHUNK") if format != ResponseFormat::Http => None,
         Some("CONNECTION_RESET_BY_PEER") => Some(Fault::ConnectionResetByPeer),
         Some("RANDOM_DATA_THEN_CLOSE") => Some(Fault::RandomDataThenClose(random_data(
             fields.get("random"),
@@ -148,15 +168,25 @@ impl PreparedResponse {
     }
 }
 
-/// The `defaultResponse` of an http imposter, the values a stub's `is` response falls back on.
+/// The `defaultResponse` of an imposter, the values a stub's `is` response falls back on, and
+/// what its `is` responses are made of.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DefaultResponse {
     fields: Map<String, Value>,
+    format: ResponseFormat,
 }
 
 impl DefaultResponse {
+    /// No default response: mountebank's own defaults for the format.
+    pub fn of(format: ResponseFormat) -> DefaultResponse {
+        DefaultResponse {
+            fields: Map::new(),
+            format,
+        }
+    }
+
     /// Validates `defaultResponse`: an object whose fields are those of an `is` response.
-    pub fn compile(json: &Value) -> Result<DefaultResponse, MbError> {
+    pub fn compile(json: &Value, format: ResponseFormat) -> Result<DefaultResponse, MbError> {
         let Value::Object(fields) = json else {
             return Err(MbError::bad_data(
                 "'defaultResponse' must be an object with the fields of an 'is' response",
@@ -166,9 +196,14 @@ impl DefaultResponse {
         // Render once with an empty response so every bad field is reported at creation.
         let default = DefaultResponse {
             fields: fields.clone(),
+            format,
         };
-        prepare_is(&Map::new(), &default)?;
+        prepare(&Map::new(), &default)?;
         Ok(default)
+    }
+
+    pub fn format(&self) -> ResponseFormat {
+        self.format
     }
 }
 
@@ -198,19 +233,20 @@ pub fn compile(json: &Value, default: &DefaultResponse) -> Result<Response, MbEr
             )
             .with_source(json.clone()));
         };
-        return prepare_is(is, default)
-            .map(Response::Is)
-            .map_err(|error| error.with_source(json.clone()));
+        return prepare(is, default).map_err(|error| error.with_source(json.clone()));
     }
     if let Some(fault) = fields.get("fault").filter(|fault| is_truthy(fault)) {
-        return match compile_fault(fields, fault).map_err(|e| e.with_source(json.clone()))? {
+        let fault = compile_fault(fields, fault, default.format)
+            .map_err(|e| e.with_source(json.clone()))?;
+        return match fault {
             Some(fault) => Ok(Response::Fault(fault)),
             // mountebank logs an unknown fault and answers with the default response.
-            None => prepare_is(&Map::new(), default).map(Response::Is),
+            None => prepare(&Map::new(), default),
         };
     }
     if let Some(proxy) = fields.get("proxy").filter(|proxy| is_truthy(proxy)) {
-        return ProxyConfig::compile(proxy).map(|proxy| Response::Proxy(Box::new(proxy)));
+        return ProxyConfig::compile(proxy, default.format)
+            .map(|proxy| Response::Proxy(Box::new(proxy)));
     }
     if present("inject") {
         return Err(MbError::new(
@@ -272,6 +308,57 @@ fn js_parse_int(text: &str) -> Option<i64> {
     digits.parse::<i64>().ok().map(|n| sign * n)
 }
 
+/// An `is` response (after its behaviors, for responses that have them) merged with the
+/// default and made ready to write, as the imposter's format wants it.
+pub fn prepare(is: &Map<String, Value>, default: &DefaultResponse) -> Result<Response, MbError> {
+    match default.format {
+        ResponseFormat::Http => prepare_is(is, default).map(Response::Is),
+        ResponseFormat::Tcp(mode) => prepare_data(is, default, mode).map(Response::Data),
+    }
+}
+
+/// `tcpServer.js#respond`: the response's `data`, or the default's when it has none, in the
+/// imposter's mode. mountebank fails each request when `data` is not a string; rehearsal
+/// refuses such a response when it is created.
+fn prepare_data(
+    is: &Map<String, Value>,
+    default: &DefaultResponse,
+    mode: TcpMode,
+) -> Result<Vec<u8>, MbError> {
+    let data = is
+        .get("data")
+        .filter(|value| is_truthy(value))
+        .or_else(|| default.fields.get("data").filter(|value| is_truthy(value)));
+    match data {
+        None => Ok(Vec::new()),
+        Some(Value::String(text)) => Ok(mode.decode(text)),
+        Some(other) => Err(MbError::bad_data(format!(
+            "'data' must be a string ({}), not {other}",
+            match mode {
+                TcpMode::Text => "the bytes to send, as text",
+                TcpMode::Binary => "the bytes to send, in base64",
+            }
+        ))),
+    }
+}
+
+/// Base64 as Node's `Buffer.from(text, 'base64')` reads it: characters outside the alphabet
+/// are skipped, so wrapped lines still decode; padding is optional and ends the data.
+pub(crate) fn decode_base64(text: &str) -> Vec<u8> {
+    let cleaned: String = text
+        .split('=')
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/'))
+        .collect();
+    // A lone final character holds no whole byte; Node drops it.
+    let usable = cleaned.len() - usize::from(cleaned.len() % 4 == 1);
+    LENIENT_BASE64
+        .decode(&cleaned[..usable])
+        .unwrap_or_default()
+}
+
 /// `postProcess` of mountebank's http server, minus the parts that depend on the request: an
 /// `is` response (after its behaviors, for responses that have them) merged with the default.
 pub fn prepare_is(
@@ -309,14 +396,7 @@ pub fn prepare_is(
         Some(other) => other.to_string(),
     };
     let body = if binary {
-        // mountebank strips everything that is not base64 so that wrapped lines still decode.
-        let cleaned: String = body_text
-            .chars()
-            .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '='))
-            .collect();
-        LENIENT_BASE64
-            .decode(cleaned.trim_end_matches('='))
-            .map_err(|error| MbError::bad_data(format!("a binary body must be base64: {error}")))?
+        decode_base64(&body_text)
     } else {
         body_text.into_bytes()
     };

@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use arc_swap::ArcSwap;
+use rehearsal_core::imposter::TcpSpec;
 use rehearsal_core::request::{HttpParts, RequestFields};
 use rehearsal_core::Request;
 use rehearsal_core::{
@@ -93,6 +94,8 @@ pub enum Outcome {
     /// The chosen response needs work that waits (behaviors, a proxy): `Imposter::resolve`.
     Resolve(Box<Pending>),
     Respond(PreparedResponse),
+    /// A tcp imposter's answer made for this request; empty for none.
+    Write(Vec<u8>),
     /// Shared, unchanged prepared response: the common case, no copy.
     RespondShared(Arc<StubResponse>),
     Fault(rehearsal_core::Fault),
@@ -116,9 +119,9 @@ pub struct Pending {
 /// The parts of a request as the client sent them, which a proxy forwards.
 #[derive(Debug, Clone, Copy)]
 pub struct Sent<'a> {
-    /// Path and query, exactly as sent.
+    /// Path and query, exactly as sent; empty for tcp.
     pub target: &'a str,
-    /// The body before any `Content-Encoding` was undone.
+    /// The body before any `Content-Encoding` was undone; a tcp request's bytes.
     pub body: &'a [u8],
 }
 
@@ -146,6 +149,8 @@ pub struct Imposter {
     store: Option<Arc<Store>>,
     /// An `https` imposter's TLS configuration.
     tls: Option<ImposterTls>,
+    /// A `tcp` imposter's mode and end-of-request resolver.
+    tcp: Option<TcpSpec>,
 }
 
 impl Imposter {
@@ -181,8 +186,14 @@ impl Imposter {
             listener: Mutex::new(None),
             contract,
             tls,
+            tcp: spec.tcp,
             store,
         }
+    }
+
+    /// A `tcp` imposter's mode and end-of-request resolver.
+    pub fn tcp(&self) -> Option<&TcpSpec> {
+        self.tcp.as_ref()
     }
 
     /// An `https` imposter's TLS.
@@ -228,11 +239,10 @@ impl Imposter {
         }
     }
 
-    /// Answers one request: count it, record it, find the first matching stub, take its next
-    /// response.
+    /// Answers one http request: count it, record it, find the first matching stub, take its
+    /// next response.
     pub fn respond(&self, parts: HttpParts) -> Outcome {
         let started = Instant::now();
-        self.number_of_requests.fetch_add(1, Ordering::Relaxed);
         let preflight = self.allow_cors && is_cors_preflight(&parts);
         let cors = preflight.then(|| cors_headers(&parts));
         let stubs = self.stubs.load();
@@ -243,6 +253,33 @@ impl Imposter {
         } else {
             parts.into_request_with(&stubs.fields)
         };
+        self.choose(request, &stubs, cors, started)
+    }
+
+    /// Answers one tcp request, as [`Imposter::respond`] does an http one, and makes the
+    /// responses that wait. `raw` is the request's bytes, which a proxy forwards.
+    pub async fn answer_tcp(&self, request: Request, raw: &[u8]) -> Outcome {
+        let sent = Sent {
+            target: "",
+            body: raw,
+        };
+        let chosen = self.choose(request, &self.stubs.load(), None, Instant::now());
+        match chosen {
+            Outcome::Resolve(pending) => self.resolve(*pending, sent).await,
+            outcome => outcome,
+        }
+    }
+
+    /// Counts and records `request`, finds the first stub it matches, and takes that stub's
+    /// next response (the default response when none matches).
+    fn choose(
+        &self,
+        request: Request,
+        stubs: &StubSet,
+        cors: Option<[(&'static str, String); 3]>,
+        started: Instant,
+    ) -> Outcome {
+        self.number_of_requests.fetch_add(1, Ordering::Relaxed);
         if self.stores_requests {
             let mut recorded = request.0.clone();
             recorded.insert("timestamp".into(), Value::String(clock::iso_now()));
@@ -276,7 +313,8 @@ impl Imposter {
             }
         }
         let waits = matches!(chosen.response, Response::Proxy(_))
-            || (matches!(chosen.response, Response::Is(_)) && !chosen.behaviors.is_empty());
+            || (matches!(chosen.response, Response::Is(_) | Response::Data(_))
+                && !chosen.behaviors.is_empty());
         if waits {
             return Outcome::Resolve(Box::new(Pending {
                 stub: matched.map(|position| Arc::clone(&stubs.stubs[position])),
@@ -287,11 +325,24 @@ impl Imposter {
         }
         match (&chosen.response, cors) {
             (Response::Fault(fault), _) => Outcome::Fault(*fault),
-            (Response::Is(_), None) => Outcome::RespondShared(chosen),
+            (Response::Is(_) | Response::Data(_), None) => Outcome::RespondShared(chosen),
             (Response::Is(prepared), Some(cors)) => {
                 Outcome::Respond(with_cors(prepared.clone(), cors))
             }
+            // Only http requests are CORS preflights.
+            (Response::Data(data), Some(_)) => Outcome::Write(data.clone()),
             (Response::Proxy(_), _) => unreachable!("proxies are resolved above"),
+        }
+    }
+
+    /// How a request this imposter could not answer fails: mountebank's error JSON, in a
+    /// `500` response for http, written as it is for tcp.
+    fn failure(&self, error: MbError) -> Outcome {
+        tracing::error!("{} X=> {}", self.scope, error.to_json());
+        let errors = serde_json::json!({ "errors": [error.to_json()] }).to_string();
+        match self.protocol {
+            Protocol::Tcp => Outcome::Write(errors.into_bytes()),
+            Protocol::Http | Protocol::Https => Outcome::Respond(imposter_error(errors)),
         }
     }
 
@@ -374,17 +425,15 @@ fn with_cors(
     prepared
 }
 
-/// How mountebank answers when an imposter fails on a request: 500 with its error JSON.
-fn imposter_error(error: MbError) -> PreparedResponse {
+/// How mountebank answers when an http imposter fails on a request: 500 with its error JSON.
+fn imposter_error(errors: String) -> PreparedResponse {
     PreparedResponse {
         status: 500,
         headers: vec![
             ("content-type".into(), "application/json".into()),
             ("Connection".into(), "close".into()),
         ],
-        body: serde_json::json!({ "errors": [error.to_json()] })
-            .to_string()
-            .into_bytes(),
+        body: errors.into_bytes(),
         closes_connection: true,
     }
 }

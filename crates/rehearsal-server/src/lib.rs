@@ -12,12 +12,14 @@ mod clock;
 mod contract;
 mod http1;
 mod imposter;
+mod listener;
 mod printer;
 mod proxy;
 mod recorder;
 mod registry;
 mod smtp;
 mod store;
+mod tcp;
 mod tls;
 
 use std::net::SocketAddr;

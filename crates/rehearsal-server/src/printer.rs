@@ -37,6 +37,9 @@ pub fn imposter_json(imposter: &Imposter, form: Form, base_url: &str) -> Value {
     let links =
         json!({ "self": { "href": self_url }, "stubs": { "href": format!("{self_url}/stubs") } });
     if form.list {
+        if let Some(resolver) = imposter.tcp().and_then(|tcp| tcp.resolver_json.as_ref()) {
+            result.insert("endOfRequestResolver".into(), resolver.clone());
+        }
         result.insert("_links".into(), links);
         return Value::Object(result);
     }
@@ -46,6 +49,13 @@ pub fn imposter_json(imposter: &Imposter, form: Form, base_url: &str) -> Value {
     );
     if let Some(tls) = imposter.tls() {
         result.extend(tls.shown.clone());
+    }
+    if let Some(tcp) = imposter.tcp() {
+        result.insert("mode".into(), Value::from(tcp.mode.as_str()));
+    }
+    // mountebank echoes the resolver in every form, the list too.
+    if let Some(resolver) = imposter.tcp().and_then(|tcp| tcp.resolver_json.as_ref()) {
+        result.insert("endOfRequestResolver".into(), resolver.clone());
     }
     // rehearsal's `contract` extension (docs/extensions.md): echoed so that it round-trips.
     if let Some(contract) = imposter.contract() {

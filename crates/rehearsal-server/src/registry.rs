@@ -107,6 +107,11 @@ impl Registry {
                 return Err(errors);
             }
         };
+        if contract.is_some() && spec.protocol == rehearsal_core::Protocol::Tcp {
+            return Err(vec![MbError::bad_data(
+                "'contract' checks HTTP exchanges against an OpenAPI document; a tcp imposter cannot have one",
+            )]);
+        }
         let tls = match &spec.tls {
             Some(tls) => Some(ImposterTls::new(tls, &self.certificates).map_err(|e| vec![e])?),
             None => None,
@@ -416,11 +421,8 @@ impl Registry {
         if let Some(store) = &self.store {
             store.adopt(&imposter, creation).await;
         }
-        let handle = tokio::spawn(crate::http1::serve(
-            listener,
-            Arc::clone(&imposter),
-            Arc::clone(&self.access),
-        ));
+        let handle =
+            crate::listener::spawn(listener, Arc::clone(&imposter), Arc::clone(&self.access));
         imposter.set_listener(handle);
         tracing::info!("{} Open for business...", imposter.scope());
         Running { imposter, host }
@@ -491,11 +493,11 @@ impl Registry {
         for Running { imposter, host } in freed {
             match listen(host.as_deref(), imposter.port).await {
                 Ok(listener) => {
-                    let handle = tokio::spawn(crate::http1::serve(
+                    let handle = crate::listener::spawn(
                         listener,
                         Arc::clone(imposter),
                         Arc::clone(&self.access),
-                    ));
+                    );
                     imposter.set_listener(handle);
                     tracing::info!("{} Open for business again...", imposter.scope());
                 }

@@ -159,6 +159,27 @@ fn run_case(file: &Path, subject: &Subject, bless: bool) -> Outcome {
     let mut blessed = Vec::new();
     for (i, step) in case.steps.iter().enumerate() {
         let what = describe_step(i, step);
+        if let Target::Tcp(port) = step.target {
+            let (bytes, ending) = match client::exchange_tcp(port, &step.request.writes) {
+                Ok(got) => got,
+                Err(e) => return Outcome::Fail(format!("  {what}\n    {e}")),
+            };
+            match &step.data {
+                Some(expect) => {
+                    let problems = compare::check_data(expect, &bytes, ending);
+                    if !problems.is_empty() {
+                        return Outcome::Fail(format!("  {what}\n    {}", problems.join("\n    ")));
+                    }
+                }
+                None if bless => {
+                    blessed.push((i, "expectData", bless_data(&bytes, ending, &ports)))
+                }
+                None => {
+                    return Outcome::Fail(format!("  {what}\n    the step has no `expectData`"))
+                }
+            }
+            continue;
+        }
         if let Some(broken) = &step.broken {
             let problems = match send_for_bytes(step, &ports) {
                 Ok((bytes, ending)) => compare::check_broken(broken, &bytes, ending),
@@ -182,7 +203,7 @@ fn run_case(file: &Path, subject: &Subject, bless: bool) -> Outcome {
                     return Outcome::Fail(format!("  {what}\n    {}", problems.join("\n    ")));
                 }
             }
-            None if bless => blessed.push((i, bless_expect(step, &response, &ports))),
+            None if bless => blessed.push((i, "expect", bless_expect(step, &response, &ports))),
             None => return Outcome::Fail(format!("  {what}\n    the step has no `expect`")),
         }
     }
@@ -190,9 +211,9 @@ fn run_case(file: &Path, subject: &Subject, bless: bool) -> Outcome {
     if bless {
         // Blessing also puts every case file in the corpus layout.
         if let Some(steps) = original.get_mut("steps").and_then(Value::as_array_mut) {
-            for (i, expect) in blessed {
+            for (i, key, expect) in blessed {
                 if let Some(step) = steps[i].as_object_mut() {
-                    step.insert("expect".into(), expect);
+                    step.insert(key.into(), expect);
                 }
             }
         }
@@ -248,7 +269,7 @@ fn wire_headers(step: &Step, ports: &Ports) -> (u16, Vec<(String, String)>) {
     } = &step.request;
     let port = match step.target {
         Target::Api => ports.api,
-        Target::Imposter(port) => port,
+        Target::Imposter(port) | Target::Tcp(port) => port,
     };
     let has = |name: &str| headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(name));
     let mut all = Vec::new();
@@ -274,6 +295,7 @@ fn describe_step(i: usize, step: &Step) -> String {
     let target = match step.target {
         Target::Api => "api".to_owned(),
         Target::Imposter(port) => format!("http :{port}"),
+        Target::Tcp(port) => return format!("step {} [tcp :{port}]", i + 1),
     };
     let note = step
         .note
@@ -311,10 +333,7 @@ fn relative(root: &Path, file: &Path) -> String {
 
 /// What the runner writes for a step without `expect` under `CONFORMANCE_BLESS=1`.
 fn bless_expect(step: &Step, got: &client::Response, ports: &Ports) -> Value {
-    let mut names: Vec<(u16, String)> = vec![(ports.api, "${apiPort}".into())];
-    for (i, port) in ports.imposters.iter().enumerate() {
-        names.push((*port, format!("${{port{}}}", i + 1)));
-    }
+    let names = port_names(ports);
     let api = matches!(step.target, Target::Api);
     let mut expect = Map::new();
     expect.insert("status".into(), got.status.into());
@@ -362,6 +381,39 @@ fn bless_expect(step: &Step, got: &client::Response, ports: &Ports) -> Value {
         }
     }
     Value::Object(expect)
+}
+
+/// What the runner writes for a tcp step without `expectData` under `CONFORMANCE_BLESS=1`.
+fn bless_data(bytes: &[u8], ending: case::Ending, ports: &Ports) -> Value {
+    let names = port_names(ports);
+    let mut expect = Map::new();
+    let ends = match ending {
+        case::Ending::Open => "open",
+        case::Ending::Close => "close",
+        case::Ending::Reset => "reset",
+    };
+    expect.insert("ends".into(), ends.into());
+    match std::str::from_utf8(bytes) {
+        Ok(text) => match serde_json::from_str::<Value>(text) {
+            Ok(json) if json.is_object() => expect.insert("json".into(), generalize(&json, &names)),
+            _ => expect.insert("text".into(), generalize_text(text, &names).into()),
+        },
+        Err(_) => {
+            use base64::Engine as _;
+            let b64 = base64::engine::general_purpose::STANDARD.encode(bytes);
+            expect.insert("base64".into(), b64.into())
+        }
+    };
+    Value::Object(expect)
+}
+
+/// The placeholder each port the runner chose stands for.
+fn port_names(ports: &Ports) -> Vec<(u16, String)> {
+    let mut names: Vec<(u16, String)> = vec![(ports.api, "${apiPort}".into())];
+    for (i, port) in ports.imposters.iter().enumerate() {
+        names.push((*port, format!("${{port{}}}", i + 1)));
+    }
+    names
 }
 
 fn generalize(value: &Value, names: &[(u16, String)]) -> Value {
@@ -446,7 +498,10 @@ fn canonical_order(case: &mut Value) {
     );
     if let Some(steps) = case.get_mut("steps").and_then(Value::as_array_mut) {
         for step in steps {
-            reorder(step, &["note", "api", "http", "expect"]);
+            reorder(
+                step,
+                &["note", "api", "http", "tcp", "expect", "expectData"],
+            );
             if let Some(expect) = step.get_mut("expect") {
                 let order = [
                     "status",

@@ -68,6 +68,7 @@ pub(super) fn compile(json: &Value, options: &CompileOptions) -> Result<Node, Mb
         "inject" => Err(injection_error(options).with_source(json.clone())),
         "deepEquals" => {
             let fields = operator_object(operator, value).map_err(bad)?;
+            refuse_in_binary_mode(predicate, Op::Equals, options)?;
             let normalizer =
                 normalizer(predicate, Op::Equals, true, options).map_err(|e| e.or_source(json))?;
             let fields = fields
@@ -89,13 +90,9 @@ pub(super) fn compile(json: &Value, options: &CompileOptions) -> Result<Node, Mb
                 _ => Op::Exists,
             };
             let fields = operator_object(operator, value).map_err(bad)?;
+            refuse_in_binary_mode(predicate, op, options)?;
             let normalizer =
                 normalizer(predicate, op, false, options).map_err(|e| e.or_source(json))?;
-            if op == Op::Matches && options.binary_mode {
-                return Err(bad(
-                    "the matches predicate is not allowed in binary mode".into()
-                ));
-            }
             let case_sensitive = truthy(predicate.get("caseSensitive"));
             let compiler = ExpectedCompiler {
                 op,
@@ -157,6 +154,30 @@ fn truthy(value: Option<&Value>) -> bool {
 /// The request-side transforms of one predicate, from its parameters. `matches` compares
 /// values with their case (the regex gets the `i` flag instead) and keeps `except` case
 /// sensitive, as mountebank's `matches` does by evaluating with `caseSensitive: true`.
+/// What a binary-mode (base64) tcp imposter cannot evaluate: selectors and regexes over
+/// bytes. mountebank finds these in its dry run, selectors first, and reports them without a
+/// source, which the stub then fills in (`Stub::compile`).
+fn refuse_in_binary_mode(
+    predicate: &Map<String, Value>,
+    op: Op,
+    options: &CompileOptions,
+) -> Result<(), MbError> {
+    if !options.binary_mode {
+        return Ok(());
+    }
+    let present = |key: &str| predicate.get(key).is_some_and(|v| truthy(Some(v)));
+    let refused = if present("jsonpath") {
+        "the jsonpath predicate parameter is not allowed in binary mode"
+    } else if present("xpath") {
+        "the xpath predicate parameter is not allowed in binary mode"
+    } else if op == Op::Matches {
+        "the matches predicate is not allowed in binary mode"
+    } else {
+        return Ok(());
+    };
+    Err(MbError::bad_data(refused))
+}
+
 fn normalizer(
     predicate: &Map<String, Value>,
     op: Op,
@@ -201,7 +222,7 @@ fn normalizer(
         }
     };
 
-    let selector = selector(predicate, lower_jsonpath, lower_xpath, options)?;
+    let selector = selector(predicate, lower_jsonpath, lower_xpath)?;
     Ok(Normalizer {
         lower_keys,
         lower_values,
@@ -216,7 +237,6 @@ fn selector(
     predicate: &Map<String, Value>,
     lower_jsonpath: bool,
     lower_xpath: bool,
-    options: &CompileOptions,
 ) -> Result<Option<Selector>, MbError> {
     let lower = |text: &str, yes: bool| {
         if yes {
@@ -227,11 +247,6 @@ fn selector(
     };
     // mountebank tests the parameters for truthiness, and jsonpath wins over xpath.
     if let Some(config) = predicate.get("jsonpath").filter(|v| truthy(Some(v))) {
-        if options.binary_mode {
-            return Err(MbError::bad_data(
-                "the jsonpath predicate parameter is not allowed in binary mode",
-            ));
-        }
         let selector = selector_text("jsonpath", config, "$.name")?;
         let path = parse_jsonpath(&lower(selector, lower_jsonpath)).map_err(|err| {
             MbError::bad_data(format!(
@@ -243,11 +258,6 @@ fn selector(
         return Ok(Some(Selector::JsonPath(path)));
     }
     if let Some(config) = predicate.get("xpath").filter(|v| truthy(Some(v))) {
-        if options.binary_mode {
-            return Err(MbError::bad_data(
-                "the xpath predicate parameter is not allowed in binary mode",
-            ));
-        }
         let selector = selector_text("xpath", config, "//book/@title")?;
         let namespaces = match config.get("ns") {
             None | Some(Value::Null) => Vec::new(),

@@ -1,6 +1,7 @@
 use serde_json::json;
 
 use super::*;
+use crate::response::ResponseFormat;
 
 fn request() -> Request {
     let json = json!({
@@ -16,11 +17,14 @@ fn request() -> Request {
 }
 
 fn compile(json: Value) -> ProxyConfig {
-    ProxyConfig::compile(&json).unwrap_or_else(|error| panic!("{json}: {}", error.message))
+    ProxyConfig::compile(&json, ResponseFormat::Http)
+        .unwrap_or_else(|error| panic!("{json}: {}", error.message))
 }
 
 fn error(json: Value) -> String {
-    ProxyConfig::compile(&json).unwrap_err().message
+    ProxyConfig::compile(&json, ResponseFormat::Http)
+        .unwrap_err()
+        .message
 }
 
 #[test]
@@ -166,13 +170,17 @@ fn recordings_wait_as_long_as_the_origin_took_only_when_asked() {
 
 #[test]
 fn predicate_generators_with_inject_wait_for_javascript() {
-    let refused = ProxyConfig::compile(&json!({"to": "http://o", "predicateGenerators": [
-        {"inject": "function (config) { return []; }"}
-    ]}))
+    let refused = ProxyConfig::compile(
+        &json!({"to": "http://o", "predicateGenerators": [
+            {"inject": "function (config) { return []; }"}
+        ]}),
+        ResponseFormat::Http,
+    )
     .unwrap_err();
     assert_eq!(refused.code, crate::ErrorCode::InvalidInjection);
     let decorate = ProxyConfig::compile(
         &json!({"to": "http://o", "addDecorateBehavior": "function (config) {}"}),
+        ResponseFormat::Http,
     )
     .unwrap_err();
     assert_eq!(decorate.code, crate::ErrorCode::InvalidInjection);

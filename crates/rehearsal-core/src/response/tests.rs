@@ -5,7 +5,7 @@ fn prepare(response: Value, default: Value) -> PreparedResponse {
     let default = if default.is_null() {
         DefaultResponse::default()
     } else {
-        DefaultResponse::compile(&default).unwrap()
+        DefaultResponse::compile(&default, ResponseFormat::Http).unwrap()
     };
     match compile(&response, &default).unwrap() {
         Response::Is(prepared) => prepared,
@@ -224,4 +224,113 @@ fn repeat_accepts_positive_integers_and_numeric_strings() {
             "\"repeat\" field must be an integer greater than 0"
         );
     }
+}
+
+fn tcp(response: Value, default: Value, mode: TcpMode) -> Result<Response, MbError> {
+    let format = ResponseFormat::Tcp(mode);
+    let default = if default.is_null() {
+        DefaultResponse::of(format)
+    } else {
+        DefaultResponse::compile(&default, format)?
+    };
+    compile(&response, &default)
+}
+
+#[test]
+fn tcp_responses_are_their_data_in_the_imposters_mode() {
+    let data = |response, default, mode| tcp(response, default, mode).unwrap();
+    assert_eq!(
+        data(json!({"is": {"data": "pong"}}), Value::Null, TcpMode::Text),
+        Response::Data(b"pong".to_vec())
+    );
+    assert_eq!(
+        data(
+            json!({"is": {"data": "AQID"}}),
+            Value::Null,
+            TcpMode::Binary
+        ),
+        Response::Data(vec![1, 2, 3])
+    );
+    // No data, or empty data, falls back on the default's, and then on nothing at all.
+    assert_eq!(
+        data(
+            json!({"is": {"data": ""}}),
+            json!({"data": "AAA="}),
+            TcpMode::Binary
+        ),
+        Response::Data(vec![0, 0])
+    );
+    assert_eq!(
+        data(json!({"is": {}}), Value::Null, TcpMode::Text),
+        Response::Data(Vec::new())
+    );
+    // http fields mean nothing to a tcp imposter, as in mountebank.
+    assert_eq!(
+        data(
+            json!({"is": {"data": "x", "statusCode": 500}}),
+            Value::Null,
+            TcpMode::Text
+        ),
+        Response::Data(b"x".to_vec())
+    );
+}
+
+#[test]
+fn tcp_data_that_is_not_a_string_is_refused_at_creation() {
+    for bad in [json!(123), json!({"a": 1})] {
+        let error = tcp(json!({"is": {"data": bad}}), Value::Null, TcpMode::Text).unwrap_err();
+        assert!(
+            error.message.contains("'data' must be a string"),
+            "{}",
+            error.message
+        );
+        let error = tcp(json!({"is": {}}), json!({"data": bad}), TcpMode::Text).unwrap_err();
+        assert!(
+            error.message.contains("'data' must be a string"),
+            "{}",
+            error.message
+        );
+    }
+}
+
+#[test]
+fn tcp_imposters_know_no_http_fault() {
+    assert_eq!(
+        tcp(
+            json!({"fault": "MALFORMED_RESPONSE_CHUNK"}),
+            Value::Null,
+            TcpMode::Text
+        )
+        .unwrap(),
+        Response::Data(Vec::new())
+    );
+    assert_eq!(
+        tcp(
+            json!({"fault": "CONNECTION_RESET_BY_PEER"}),
+            Value::Null,
+            TcpMode::Text
+        )
+        .unwrap(),
+        Response::Fault(Fault::ConnectionResetByPeer)
+    );
+}
+
+#[test]
+fn tcp_imposters_proxy_to_tcp_origins_only() {
+    let proxy = |to: &str| tcp(json!({"proxy": {"to": to}}), Value::Null, TcpMode::Text);
+    match proxy("tcp://localhost:3535").unwrap() {
+        Response::Proxy(config) => assert_eq!(
+            (config.origin.host.as_str(), config.origin.port),
+            ("localhost", 3535)
+        ),
+        other => panic!("expected a proxy, got {other:?}"),
+    }
+    assert!(proxy("http://localhost:3535")
+        .unwrap_err()
+        .message
+        .contains("tcp://host:port"));
+    assert!(proxy("tcp://localhost")
+        .unwrap_err()
+        .message
+        .contains("port"));
 }

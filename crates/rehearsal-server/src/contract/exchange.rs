@@ -69,8 +69,9 @@ impl ContractProxy {
             }
             // A fault answers nothing; only the request can be checked.
             Outcome::Fault(fault) => (Outcome::Fault(fault), None),
-            // `Imposter::answer` has already resolved what waits.
-            Outcome::Resolve(pending) => (Outcome::Resolve(pending), None),
+            // `Imposter::answer` has already resolved what waits, and only tcp imposters,
+            // which have no contract, write bare bytes.
+            outcome @ (Outcome::Resolve(_) | Outcome::Write(_)) => (outcome, None),
         };
         let checked = Request {
             body: checked_body,

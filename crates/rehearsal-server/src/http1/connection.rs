@@ -7,12 +7,12 @@ use rehearsal_core::request::HttpParts;
 use rehearsal_core::{Fault, PreparedResponse, Response};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::task::JoinSet;
 
 use super::message::{self, Framing, Head, Malformed};
 use crate::access::AccessPolicy;
 use crate::bind::ip_text;
 use crate::imposter::{Imposter, Outcome, Sent};
+use crate::listener;
 
 /// How long a client may take over the TLS handshake of an `https` imposter.
 const HANDSHAKE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
@@ -35,54 +35,31 @@ impl Transport for tokio_rustls::server::TlsStream<TcpStream> {
     }
 }
 
-/// Accepts connections until the task is aborted; aborting it drops the `JoinSet`, which
-/// aborts every connection task and so closes every socket, as mountebank's `close` does.
+/// Serves http or https on `listener` until the task is aborted.
 pub async fn serve(listener: TcpListener, imposter: Arc<Imposter>, access: Arc<AccessPolicy>) {
     let acceptor = imposter
         .tls()
         .map(|tls| tokio_rustls::TlsAcceptor::from(Arc::clone(&tls.config)));
-    let mut connections = JoinSet::new();
-    loop {
-        tokio::select! {
-            accepted = listener.accept() => match accepted {
-                Ok((stream, peer)) => {
-                    // A refused client's connection is closed unanswered and uncounted.
-                    if !access.allows(peer.ip()) {
-                        continue;
-                    }
-                    let _ = stream.set_nodelay(true);
-                    let imposter = Arc::clone(&imposter);
-                    match &acceptor {
-                        None => {
-                            connections.spawn(connection(stream, peer, imposter));
-                        }
-                        Some(acceptor) => {
-                            let handshake = acceptor.accept(stream);
-                            connections.spawn(async move {
-                                match tokio::time::timeout(HANDSHAKE_TIMEOUT, handshake).await {
-                                    Ok(Ok(stream)) => connection(stream, peer, imposter).await,
-                                    Ok(Err(error)) => tracing::debug!(
-                                        "{} {peer} TLS handshake failed: {error}",
-                                        imposter.scope()
-                                    ),
-                                    Err(_) => tracing::debug!(
-                                        "{} {peer} no TLS handshake within {HANDSHAKE_TIMEOUT:?}",
-                                        imposter.scope()
-                                    ),
-                                }
-                            });
-                        }
-                    }
+    listener::accept(listener, &imposter, &access, |stream, peer| {
+        let imposter = Arc::clone(&imposter);
+        let acceptor = acceptor.clone();
+        async move {
+            let Some(acceptor) = acceptor else {
+                return connection(stream, peer, imposter).await;
+            };
+            match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await {
+                Ok(Ok(stream)) => connection(stream, peer, imposter).await,
+                Ok(Err(error)) => {
+                    tracing::debug!("{} {peer} TLS handshake failed: {error}", imposter.scope())
                 }
-                Err(error) => {
-                    tracing::warn!("{} cannot accept a connection: {error}", imposter.scope());
-                    tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-                }
-            },
-            // Reap finished connections so the set does not grow with every closed one.
-            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+                Err(_) => tracing::debug!(
+                    "{} {peer} no TLS handshake within {HANDSHAKE_TIMEOUT:?}",
+                    imposter.scope()
+                ),
+            }
         }
-    }
+    })
+    .await
 }
 
 async fn connection<S: Transport>(mut stream: S, peer: SocketAddr, imposter: Arc<Imposter>) {
@@ -159,9 +136,11 @@ async fn connection<S: Transport>(mut stream: S, peer: SocketAddr, imposter: Arc
             Outcome::RespondShared(chosen) => match &chosen.response {
                 Response::Is(prepared) => write(&mut out, prepared, head_only, http10),
                 // The imposter shares only `is` responses; anything else ends the connection.
-                Response::Fault(_) | Response::Proxy(_) => return,
+                Response::Fault(_) | Response::Proxy(_) | Response::Data(_) => return,
             },
             Outcome::Respond(prepared) => write(&mut out, &prepared, head_only, http10),
+            // Only tcp imposters make these.
+            Outcome::Write(_) => return,
             Outcome::Fault(fault) => return break_connection(stream, fault).await,
             // `ContractProxy::respond` forwards and `Imposter::answer` resolves; neither
             // returns these.
@@ -266,12 +245,12 @@ async fn reject<S: Transport>(stream: &mut S, malformed: Malformed) {
     let _ = stream.shutdown().await;
 }
 
-/// Faults. `CONNECTION_RESET_BY_PEER` resets the connection (a zero linger makes the kernel
+/// Faults, on http, https and tcp imposters alike. `CONNECTION_RESET_BY_PEER` resets the connection (a zero linger makes the kernel
 /// send RST), as its name and WireMock's fault of that name promise; mountebank 2.9.1 only
 /// closes it, which is `EMPTY_RESPONSE` here. The others end with a clean close, as in
 /// mountebank: after its garbage for `RANDOM_DATA_THEN_CLOSE`, after a broken chunk for
 /// `MALFORMED_RESPONSE_CHUNK`.
-async fn break_connection<S: Transport>(mut stream: S, fault: Fault) {
+pub(crate) async fn break_connection<S: Transport>(mut stream: S, fault: Fault) {
     match fault {
         Fault::ConnectionResetByPeer => {
             let _ =

@@ -1,15 +1,17 @@
-//! Responses that wait: `is` responses with behaviors, and proxies (`responseResolver.js`).
+//! Responses that wait: `is` responses with behaviors, and proxies (`responseResolver.js`),
+//! for http and tcp imposters alike.
 
 use std::sync::Arc;
 use std::time::Instant;
 
 use base64::Engine as _;
+use rehearsal_core::imposter::TcpMode;
 use rehearsal_core::proxy::{ProxyConfig, ProxyMode};
 use rehearsal_core::request::headers_object;
-use rehearsal_core::{response, MbError, PreparedResponse, Request, Response, StubResponse};
+use rehearsal_core::{response, MbError, Request, Response, StubResponse};
 use serde_json::{Map, Value};
 
-use super::{imposter_error, with_cors, Imposter, Outcome, Pending, RunningStub, Sent};
+use super::{with_cors, Imposter, Outcome, Pending, RunningStub, Sent};
 use crate::behaviors;
 use crate::proxy::{self, OriginRequest, OriginResponse};
 
@@ -24,7 +26,7 @@ impl Imposter {
             cors,
         } = pending;
         let made = match &chosen.response {
-            Response::Is(_) => self.apply_behaviors(&chosen, &request).await,
+            Response::Is(_) | Response::Data(_) => self.apply_behaviors(&chosen, &request).await,
             Response::Proxy(config) => {
                 self.proxy(config, &chosen, &request, stub.as_ref(), sent)
                     .await
@@ -32,14 +34,15 @@ impl Imposter {
             Response::Fault(fault) => return Outcome::Fault(*fault),
         };
         match made {
-            Ok(prepared) => Outcome::Respond(match cors {
+            Ok(Response::Is(prepared)) => Outcome::Respond(match cors {
                 Some(cors) => with_cors(prepared, cors),
                 None => prepared,
             }),
-            Err(error) => {
-                tracing::error!("{} X=> {}", self.scope, error.to_json());
-                Outcome::Respond(imposter_error(error))
+            Ok(Response::Data(data)) => Outcome::Write(data),
+            Ok(Response::Fault(_) | Response::Proxy(_)) => {
+                unreachable!("`response::prepare` makes only `is` responses")
             }
+            Err(error) => self.failure(error),
         }
     }
 
@@ -47,13 +50,13 @@ impl Imposter {
         &self,
         chosen: &StubResponse,
         request: &Request,
-    ) -> Result<PreparedResponse, MbError> {
+    ) -> Result<Response, MbError> {
         let is = match chosen.json.get("is") {
             Some(Value::Object(is)) => is.clone(),
             _ => Map::new(),
         };
         let is = behaviors::execute(&chosen.behaviors, request, is, &self.scope).await?;
-        response::prepare_is(&is, &self.stub_settings.default_response)
+        response::prepare(&is, &self.stub_settings.default_response)
     }
 
     /// Forwards the request to the origin, runs the response's behaviors on the answer (so a
@@ -65,7 +68,7 @@ impl Imposter {
         request: &Request,
         stub: Option<&Arc<RunningStub>>,
         sent: Sent<'_>,
-    ) -> Result<PreparedResponse, MbError> {
+    ) -> Result<Response, MbError> {
         if points_at_itself(config, self.port) {
             return Err(MbError::new(
                 rehearsal_core::ErrorCode::InvalidProxy,
@@ -76,29 +79,43 @@ impl Imposter {
             ));
         }
         let started = Instant::now();
-        let method = request
-            .field("method")
-            .and_then(Value::as_str)
-            .unwrap_or("GET");
-        let answer = proxy::send(
-            config,
-            OriginRequest {
-                method,
-                target: sent.target,
-                headers: header_lines(request),
-                body: sent.body,
-            },
-        )
-        .await?;
-        tracing::debug!(
-            "{} Proxy {} <= {} {}",
-            self.scope,
-            config.to,
-            answer.status,
-            answer.body.len()
-        );
-        let elapsed = started.elapsed().as_millis() as u64;
-        let is = recorded_is(&answer, elapsed);
+        let is = match self.tcp() {
+            Some(tcp) => {
+                let answer = proxy::send_tcp(config, sent.body, &tcp.end_of_request).await?;
+                tracing::debug!(
+                    "{} Proxy {} <= {} bytes",
+                    self.scope,
+                    config.to,
+                    answer.len()
+                );
+                let elapsed = started.elapsed().as_millis() as u64;
+                recorded_data(tcp.mode, &answer, elapsed)
+            }
+            None => {
+                let method = request
+                    .field("method")
+                    .and_then(Value::as_str)
+                    .unwrap_or("GET");
+                let answer = proxy::send(
+                    config,
+                    OriginRequest {
+                        method,
+                        target: sent.target,
+                        headers: header_lines(request),
+                        body: sent.body,
+                    },
+                )
+                .await?;
+                tracing::debug!(
+                    "{} Proxy {} <= {} {}",
+                    self.scope,
+                    config.to,
+                    answer.status,
+                    answer.body.len()
+                );
+                recorded_is(&answer, started.elapsed().as_millis() as u64)
+            }
+        };
         // mountebank sets `injectHeaders` on the request object itself, so the behaviors and
         // the generated predicates both see them.
         let request = with_injected(request, config);
@@ -109,8 +126,17 @@ impl Imposter {
                 self.persist().await;
             }
         }
-        response::prepare_is(&is, &self.stub_settings.default_response)
+        response::prepare(&is, &self.stub_settings.default_response)
     }
+}
+
+/// A tcp origin's answer as the `is` response a recording stores: its `data` in the
+/// imposter's mode, and how long the origin took.
+fn recorded_data(mode: TcpMode, answer: &[u8], elapsed_ms: u64) -> Map<String, Value> {
+    let mut is = Map::new();
+    is.insert("data".into(), Value::String(mode.encode(answer)));
+    is.insert("_proxyResponseTime".into(), Value::from(elapsed_ms));
+    is
 }
 
 /// Whether the proxy's origin is this imposter: its port on a loopback or wildcard address.

@@ -77,7 +77,30 @@ pub async fn send(
 }
 
 async fn connect(config: &ProxyConfig, to: &str) -> Result<Box<dyn Stream>, MbError> {
-    let Origin { tls, host, port } = &config.origin;
+    let tcp = connect_tcp(&config.origin, to).await?;
+    if !config.origin.tls {
+        return Ok(Box::new(tcp));
+    }
+    let error = |message: String| MbError::new(ErrorCode::InvalidProxy, message);
+    let client = tls::client_config(config.client_cert.as_ref()).map_err(error)?;
+    let name = tls::server_name(&config.origin.host).map_err(error)?;
+    let handshake = tokio_rustls::TlsConnector::from(client).connect(name, tcp);
+    match tokio::time::timeout(CONNECT_TIMEOUT, handshake).await {
+        Ok(Ok(stream)) => Ok(Box::new(stream)),
+        Ok(Err(cause)) => Err(error(format!(
+            "Unable to connect to {to}: the TLS handshake failed: {cause}"
+        ))),
+        Err(_) => Err(error(format!(
+            "Unable to connect to {to}: no TLS handshake within {}s",
+            CONNECT_TIMEOUT.as_secs()
+        ))),
+    }
+}
+
+/// Connects to the origin's host and port, with mountebank's messages when it cannot. `to` is
+/// `proxy.to` as JSON, which they quote.
+pub(super) async fn connect_tcp(origin: &Origin, to: &str) -> Result<TcpStream, MbError> {
+    let Origin { host, port, .. } = origin;
     let error = |message: String| MbError::new(ErrorCode::InvalidProxy, message);
     let addresses: Vec<_> = match tokio::net::lookup_host((host.as_str(), *port)).await {
         Ok(addresses) => addresses.collect(),
@@ -98,22 +121,7 @@ async fn connect(config: &ProxyConfig, to: &str) -> Result<Box<dyn Stream>, MbEr
         }
     };
     let _ = tcp.set_nodelay(true);
-    if !tls {
-        return Ok(Box::new(tcp));
-    }
-    let client = tls::client_config(config.client_cert.as_ref()).map_err(error)?;
-    let name = tls::server_name(host).map_err(error)?;
-    let handshake = tokio_rustls::TlsConnector::from(client).connect(name, tcp);
-    match tokio::time::timeout(CONNECT_TIMEOUT, handshake).await {
-        Ok(Ok(stream)) => Ok(Box::new(stream)),
-        Ok(Err(cause)) => Err(error(format!(
-            "Unable to connect to {to}: the TLS handshake failed: {cause}"
-        ))),
-        Err(_) => Err(error(format!(
-            "Unable to connect to {to}: no TLS handshake within {}s",
-            CONNECT_TIMEOUT.as_secs()
-        ))),
-    }
+    Ok(tcp)
 }
 
 /// The request as written to the origin, with the headers Node's `http.request` would send

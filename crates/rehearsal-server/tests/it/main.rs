@@ -13,3 +13,4 @@ mod faults;
 mod https;
 mod imposters;
 mod proxies;
+mod tcp;

@@ -18,7 +18,7 @@ use std::process::ExitCode;
 use anyhow::{anyhow, bail, Context as _};
 use rehearsal_contract::{base_path, Contract, Endpoint, Violation};
 use rehearsal_core::predicate::{CompileOptions, Predicate};
-use rehearsal_core::response::{self, DefaultResponse};
+use rehearsal_core::response::{self, DefaultResponse, ResponseFormat};
 use rehearsal_core::Response as Prepared;
 use serde_json::{json, Map, Value};
 
@@ -171,7 +171,7 @@ impl Checker<'_> {
         }
         let default = match imposter.get("defaultResponse") {
             None | Some(Value::Null) => DefaultResponse::default(),
-            Some(json) => DefaultResponse::compile(json)
+            Some(json) => DefaultResponse::compile(json, ResponseFormat::Http)
                 .map_err(|e| anyhow!("{label}its defaultResponse is refused: {e}"))?,
         };
         let stubs = match imposter.get("stubs") {
@@ -217,7 +217,7 @@ impl Checker<'_> {
             }
             let prepared = match response::compile(json, default) {
                 Ok(Prepared::Is(prepared)) => prepared,
-                Ok(Prepared::Fault(_) | Prepared::Proxy { .. }) => {
+                Ok(Prepared::Fault(_) | Prepared::Proxy { .. } | Prepared::Data(_)) => {
                     report.unchecked += 1;
                     continue;
                 }

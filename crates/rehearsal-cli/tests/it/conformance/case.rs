@@ -23,6 +23,8 @@ pub enum Target {
     Api,
     /// An imposter port.
     Imposter(u16),
+    /// A tcp imposter port: raw bytes, no HTTP.
+    Tcp(u16),
 }
 
 pub struct Step {
@@ -34,6 +36,15 @@ pub struct Step {
     pub expect: Option<Expect>,
     /// `expectBroken`: the imposter breaks the connection instead of answering (a fault).
     pub broken: Option<Broken>,
+    /// `expectData`: what a tcp imposter writes back. `None` only while blessing.
+    pub data: Option<DataExpect>,
+}
+
+/// What a tcp step expects: the bytes read, and how reading ended.
+pub struct DataExpect {
+    /// `None` accepts any ending.
+    pub ends: Option<Ending>,
+    pub body: BodyExpect,
 }
 
 /// What a client sees of a fault: the bytes before the connection ended, and how it ended.
@@ -52,6 +63,8 @@ pub enum Ending {
     Reset,
     /// A clean end of stream.
     Close,
+    /// Still open: nothing more arrived for a while (tcp steps only).
+    Open,
 }
 
 pub struct Request {
@@ -64,6 +77,8 @@ pub struct Request {
     pub is_json: bool,
     /// `tls`: the request goes over TLS (to an `https` imposter), certificates not verified.
     pub tls: bool,
+    /// A tcp step's writes, in order, a moment apart: `writes`, or the one body.
+    pub writes: Vec<Vec<u8>>,
 }
 
 pub struct Expect {
@@ -263,26 +278,41 @@ fn parse_step(value: &Value) -> Result<Step, String> {
     check_keys(
         obj,
         "step",
-        &["note", "api", "http", "expect", "expectBroken"],
+        &[
+            "note",
+            "api",
+            "http",
+            "tcp",
+            "expect",
+            "expectBroken",
+            "expectData",
+        ],
     )?;
     let note = obj.get("note").and_then(Value::as_str).map(str::to_owned);
-    let (target, request) = match (obj.get("api"), obj.get("http")) {
-        (Some(r), None) => (Target::Api, r),
-        (None, Some(r)) => {
-            let port = r
-                .get("port")
-                .and_then(Value::as_u64)
-                .and_then(|p| u16::try_from(p).ok())
-                .ok_or("`http.port` must be a port number or a ${portN} placeholder")?;
-            (Target::Imposter(port), r)
-        }
-        _ => return Err("a step has exactly one of `api` or `http`".into()),
+    let port = |r: &Value, kind: &str| {
+        r.get("port")
+            .and_then(Value::as_u64)
+            .and_then(|p| u16::try_from(p).ok())
+            .ok_or(format!(
+                "`{kind}.port` must be a port number or a ${{portN}} placeholder"
+            ))
     };
-    let request = parse_request(request, matches!(target, Target::Imposter(_)))?;
+    let (target, request) = match (obj.get("api"), obj.get("http"), obj.get("tcp")) {
+        (Some(r), None, None) => (Target::Api, r),
+        (None, Some(r), None) => (Target::Imposter(port(r, "http")?), r),
+        (None, None, Some(r)) => (Target::Tcp(port(r, "tcp")?), r),
+        _ => return Err("a step has exactly one of `api`, `http` or `tcp`".into()),
+    };
+    let request = parse_request(request, &target)?;
     let expect = obj.get("expect").map(parse_expect).transpose()?;
     let broken = obj.get("expectBroken").map(parse_broken).transpose()?;
-    if broken.is_some() && (expect.is_some() || matches!(target, Target::Api)) {
+    let data = obj.get("expectData").map(parse_data).transpose()?;
+    if broken.is_some() && (expect.is_some() || !matches!(target, Target::Imposter(_))) {
         return Err("`expectBroken` replaces `expect`, on `http` steps only".into());
+    }
+    let tcp = matches!(target, Target::Tcp(_));
+    if (tcp && (expect.is_some() || broken.is_some())) || (!tcp && data.is_some()) {
+        return Err("`tcp` steps expect with `expectData`, and only they".into());
     }
     Ok(Step {
         note,
@@ -290,16 +320,39 @@ fn parse_step(value: &Value) -> Result<Step, String> {
         request,
         expect,
         broken,
+        data,
     })
 }
 
-fn parse_request(value: &Value, imposter: bool) -> Result<Request, String> {
+fn parse_data(value: &Value) -> Result<DataExpect, String> {
+    let obj = object(value, "expectData")?;
+    check_keys(obj, "expectData", &["ends", "text", "base64", "json"])?;
+    let ends = match obj.get("ends") {
+        None => None,
+        Some(Value::String(end)) if end == "reset" => Some(Ending::Reset),
+        Some(Value::String(end)) if end == "close" => Some(Ending::Close),
+        Some(Value::String(end)) if end == "open" => Some(Ending::Open),
+        _ => return Err("expectData.ends must be \"open\", \"close\" or \"reset\"".into()),
+    };
+    let body = match (obj.get("json"), obj.get("text"), obj.get("base64")) {
+        (Some(json), None, None) => BodyExpect::Json(json.clone()),
+        (None, Some(Value::String(text)), None) => BodyExpect::Text(text.clone()),
+        (None, None, Some(Value::String(b64))) => BodyExpect::Bytes(decode_base64(b64)?),
+        _ => return Err("expectData has one of `json`, `text` (string), `base64`".into()),
+    };
+    Ok(DataExpect { ends, body })
+}
+
+fn parse_request(value: &Value, target: &Target) -> Result<Request, String> {
     let obj = object(value, "request")?;
-    let mut allowed = vec!["method", "path", "headers", "json", "text", "base64"];
-    if imposter {
-        allowed.extend(["port", "tls"]);
-    }
-    check_keys(obj, "request", &allowed)?;
+    let allowed: &[&str] = match target {
+        Target::Api => &["method", "path", "headers", "json", "text", "base64"],
+        Target::Imposter(_) => &[
+            "method", "path", "headers", "json", "text", "base64", "port", "tls",
+        ],
+        Target::Tcp(_) => &["port", "text", "base64", "writes"],
+    };
+    check_keys(obj, "request", allowed)?;
     let method = obj.get("method").and_then(Value::as_str).unwrap_or("GET");
     let path = obj.get("path").and_then(Value::as_str).unwrap_or("/");
     let headers = match obj.get("headers") {
@@ -324,6 +377,14 @@ fn parse_request(value: &Value, imposter: bool) -> Result<Request, String> {
         Some(Value::Bool(tls)) => *tls,
         Some(_) => return Err("`http.tls` must be true or false".into()),
     };
+    let writes = match obj.get("writes") {
+        Some(pieces) if body.is_empty() => strings(pieces, "tcp.writes")?
+            .into_iter()
+            .map(String::into_bytes)
+            .collect(),
+        Some(_) => return Err("`tcp.writes` replaces `text` and `base64`".into()),
+        None => vec![body.clone()],
+    };
     Ok(Request {
         method: method.to_owned(),
         path: path.to_owned(),
@@ -331,6 +392,7 @@ fn parse_request(value: &Value, imposter: bool) -> Result<Request, String> {
         body,
         is_json,
         tls,
+        writes,
     })
 }
 

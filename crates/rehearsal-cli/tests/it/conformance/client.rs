@@ -248,3 +248,51 @@ fn read_more(stream: &mut Stream, buf: &mut Vec<u8>, deadline: Instant) -> Resul
         Err(e) => Err(format!("read failed: {e}")),
     }
 }
+
+/// How long a tcp step waits for more bytes before it takes the answer as whole: a tcp
+/// imposter keeps the connection open, so only silence ends its answer.
+const TCP_QUIET: Duration = Duration::from_millis(300);
+
+/// Writes `writes` to a tcp imposter, a moment apart, and reads until the connection ends or
+/// stays quiet for [`TCP_QUIET`].
+pub fn exchange_tcp(
+    port: u16,
+    writes: &[Vec<u8>],
+) -> Result<(Vec<u8>, super::case::Ending), String> {
+    let addr = SocketAddr::from(([127, 0, 0, 1], port));
+    let mut stream = TcpStream::connect_timeout(&addr, CONNECT_TIMEOUT)
+        .map_err(|e| format!("cannot connect to {addr}: {e}"))?;
+    for (i, piece) in writes.iter().enumerate() {
+        if i > 0 {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        stream
+            .write_all(piece)
+            .map_err(|e| format!("cannot send: {e}"))?;
+    }
+    stream
+        .set_read_timeout(Some(TCP_QUIET))
+        .map_err(|e| e.to_string())?;
+    let deadline = Instant::now() + IO_TIMEOUT;
+    let mut bytes = Vec::new();
+    let mut chunk = [0u8; 16 * 1024];
+    while Instant::now() < deadline {
+        match stream.read(&mut chunk) {
+            Ok(0) => return Ok((bytes, super::case::Ending::Close)),
+            Ok(n) => bytes.extend_from_slice(&chunk[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => {
+                return Ok((bytes, super::case::Ending::Reset))
+            }
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) =>
+            {
+                return Ok((bytes, super::case::Ending::Open))
+            }
+            Err(e) => return Err(format!("read failed: {e}")),
+        }
+    }
+    Err(format!("the imposter kept writing for {IO_TIMEOUT:?}"))
+}

@@ -1,7 +1,7 @@
 //! Comparing a response with a step's expectation: wildcard patterns, exact JSON (key order
 //! included) and a readable report of every difference.
 
-use super::case::{BodyExpect, Broken, Ending, Expect, HeaderExpect};
+use super::case::{BodyExpect, Broken, DataExpect, Ending, Expect, HeaderExpect};
 use super::client::Response;
 use serde_json::Value;
 
@@ -25,6 +25,58 @@ pub fn check_broken(expect: &Broken, bytes: &[u8], ending: Ending) -> Vec<String
     if let Some(length) = expect.length {
         if bytes.len() != length {
             problems.push(format!("expected {length} bytes, got {}", bytes.len()));
+        }
+    }
+    problems
+}
+
+/// Checks what a tcp imposter wrote back and how the exchange ended.
+pub fn check_data(expect: &DataExpect, bytes: &[u8], ending: Ending) -> Vec<String> {
+    let mut problems = Vec::new();
+    if let Some(wanted) = expect.ends.filter(|wanted| *wanted != ending) {
+        problems.push(format!(
+            "the connection ended {ending:?}, expected {wanted:?}"
+        ));
+    }
+    problems.extend(check_body(&expect.body, bytes));
+    problems
+}
+
+/// Checks a body (or a tcp answer); one line per difference.
+fn check_body(expect: &BodyExpect, body: &[u8]) -> Vec<String> {
+    let mut problems = Vec::new();
+    match expect {
+        BodyExpect::Any => {}
+        BodyExpect::Json(want) => match serde_json::from_slice::<Value>(body) {
+            Ok(actual) => {
+                if let Err(at) = json_matches(want, &actual, "$") {
+                    problems.push(format!(
+                        "json body differs {at}\n{}",
+                        side_by_side(&pretty(want), &pretty(&actual))
+                    ));
+                }
+            }
+            Err(e) => problems.push(format!(
+                "body is not JSON ({e}): {:?}",
+                String::from_utf8_lossy(body)
+            )),
+        },
+        BodyExpect::Text(want) => {
+            let actual = String::from_utf8_lossy(body);
+            if !matches(want, &actual) {
+                problems.push(format!(
+                    "text body differs\n{}",
+                    side_by_side(&format!("{want:?}"), &format!("{actual:?}"))
+                ));
+            }
+        }
+        BodyExpect::Bytes(want) => {
+            if want != body {
+                problems.push(format!(
+                    "binary body differs: expected {want:02x?}, got {:02x?}",
+                    body
+                ));
+            }
         }
     }
     problems
@@ -83,40 +135,7 @@ pub fn check(expect: &Expect, got: &Response) -> Vec<String> {
             ));
         }
     }
-    match &expect.body {
-        BodyExpect::Any => {}
-        BodyExpect::Json(want) => match serde_json::from_slice::<Value>(&got.body) {
-            Ok(actual) => {
-                if let Err(at) = json_matches(want, &actual, "$") {
-                    problems.push(format!(
-                        "json body differs {at}\n{}",
-                        side_by_side(&pretty(want), &pretty(&actual))
-                    ));
-                }
-            }
-            Err(e) => problems.push(format!(
-                "body is not JSON ({e}): {:?}",
-                String::from_utf8_lossy(&got.body)
-            )),
-        },
-        BodyExpect::Text(want) => {
-            let actual = String::from_utf8_lossy(&got.body);
-            if !matches(want, &actual) {
-                problems.push(format!(
-                    "text body differs\n{}",
-                    side_by_side(&format!("{want:?}"), &format!("{actual:?}"))
-                ));
-            }
-        }
-        BodyExpect::Bytes(want) => {
-            if want != &got.body {
-                problems.push(format!(
-                    "binary body differs: expected {want:02x?}, got {:02x?}",
-                    got.body
-                ));
-            }
-        }
-    }
+    problems.extend(check_body(&expect.body, &got.body));
     problems
 }
 

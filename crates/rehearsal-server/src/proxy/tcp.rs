@@ -1,0 +1,50 @@
+//! One request to a tcp proxy's origin (`tcpProxy.js`): a connection of its own, the client's
+//! bytes written as they came, and the answer read until the imposter's end-of-request
+//! resolver says it is whole, as mountebank reads it.
+
+use rehearsal_core::imposter::EndOfRequest;
+use rehearsal_core::proxy::ProxyConfig;
+use rehearsal_core::{ErrorCode, MbError};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+use super::origin::connect_tcp;
+
+/// Sends `request` to the origin and reads its answer. An origin that closes the connection
+/// ends the answer with what it sent (mountebank would wait for ever); one that never
+/// answers is waited for as long as the client waits.
+pub async fn send_tcp(
+    config: &ProxyConfig,
+    request: &[u8],
+    end_of_request: &EndOfRequest,
+) -> Result<Vec<u8>, MbError> {
+    let to = serde_json::to_string(&config.to).unwrap_or_default();
+    let failed = |detail: String| {
+        MbError::new(
+            ErrorCode::InvalidProxy,
+            format!("Proxy {to} transmission error: {detail}"),
+        )
+    };
+    let mut stream = connect_tcp(&config.origin, &to).await?;
+    stream
+        .write_all(request)
+        .await
+        .map_err(|error| failed(error.to_string()))?;
+    let mut received = Vec::with_capacity(4096);
+    loop {
+        received.reserve(4096);
+        let read = stream
+            .read_buf(&mut received)
+            .await
+            .map_err(|error| failed(error.to_string()))?;
+        if read == 0 {
+            return Ok(received);
+        }
+        if let Some(answer) = end_of_request
+            .next_request(&mut received)
+            .map_err(|error| failed(error.0))?
+        {
+            let _ = stream.shutdown().await;
+            return Ok(answer);
+        }
+    }
+}
