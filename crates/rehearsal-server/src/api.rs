@@ -39,6 +39,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/", get(meta::home))
         .route("/config", get(meta::config))
         .route("/logs", get(meta::logs))
+        .route("/metrics", get(meta::metrics))
         // rehearsal's extension (docs/extensions.md).
         .route("/tls/ca.pem", get(meta::certificate_authority))
         .route(

@@ -21,6 +21,7 @@ mod resolve;
 
 use crate::clock;
 use crate::contract::ContractProxy;
+use crate::metrics::{ImposterMetrics, Metrics};
 use crate::recorder::{Recorder, DEFAULT_CAPACITY};
 use crate::store::Store;
 use crate::tls::ImposterTls;
@@ -107,6 +108,8 @@ pub enum Outcome {
 /// A response chosen for a request that still has to be made.
 #[derive(Debug)]
 pub struct Pending {
+    /// When the stub was chosen, which `mb_response_generation_duration_seconds` counts from.
+    pub chosen_at: Instant,
     pub chosen: Arc<StubResponse>,
     /// The whole request in mountebank's shape.
     pub request: Request,
@@ -151,6 +154,8 @@ pub struct Imposter {
     tls: Option<ImposterTls>,
     /// A `tcp` imposter's mode and end-of-request resolver.
     tcp: Option<TcpSpec>,
+    metrics: Arc<Metrics>,
+    series: ImposterMetrics,
 }
 
 impl Imposter {
@@ -161,6 +166,7 @@ impl Imposter {
         contract: Option<Arc<ContractProxy>>,
         tls: Option<ImposterTls>,
         store: Option<Arc<Store>>,
+        metrics: Arc<Metrics>,
     ) -> Imposter {
         let scope = match spec.log_name() {
             Some(name) => format!("[{}:{port} {name}]", spec.protocol.as_str()),
@@ -188,7 +194,20 @@ impl Imposter {
             tls,
             tcp: spec.tcp,
             store,
+            metrics,
+            series: ImposterMetrics::default(),
         }
+    }
+
+    /// A connection to this imposter was refused (`--localOnly`, `--ipWhitelist`).
+    pub fn count_blocked(&self) {
+        self.metrics.count_blocked(&self.scope);
+    }
+
+    /// How long making a response took, from the choice of its stub.
+    pub(crate) fn observe_response(&self, took: std::time::Duration) {
+        self.series
+            .observe_response(&self.metrics, &self.scope, took);
     }
 
     /// A `tcp` imposter's mode and end-of-request resolver.
@@ -280,13 +299,18 @@ impl Imposter {
         started: Instant,
     ) -> Outcome {
         self.number_of_requests.fetch_add(1, Ordering::Relaxed);
+        self.series.count_request(&self.metrics, &self.scope);
         if self.stores_requests {
             let mut recorded = request.0.clone();
             recorded.insert("timestamp".into(), Value::String(clock::iso_now()));
             self.requests.push(&Value::Object(recorded));
         }
+        let matching = Instant::now();
         let first_match = (stubs.index.candidates(&request))
             .find(|&position| stubs.stubs[position].stub.matches(&request));
+        let chosen_at = Instant::now();
+        self.series
+            .observe_match(&self.metrics, &self.scope, chosen_at - matching);
         let (matched, chosen) = match first_match {
             Some(position) => (
                 Some(position),
@@ -296,6 +320,7 @@ impl Imposter {
                 return Outcome::Forward;
             }
             None => {
+                self.metrics.count_no_match(&self.scope);
                 tracing::info!("{} no predicate match, using default response", self.scope);
                 (None, Arc::clone(&self.stub_settings.no_match))
             }
@@ -317,12 +342,14 @@ impl Imposter {
                 && !chosen.behaviors.is_empty());
         if waits {
             return Outcome::Resolve(Box::new(Pending {
+                chosen_at,
                 stub: matched.map(|position| Arc::clone(&stubs.stubs[position])),
                 chosen,
                 request,
                 cors,
             }));
         }
+        self.observe_response(chosen_at.elapsed());
         match (&chosen.response, cors) {
             (Response::Fault(fault), _) => Outcome::Fault(*fault),
             (Response::Is(_) | Response::Data(_), None) => Outcome::RespondShared(chosen),

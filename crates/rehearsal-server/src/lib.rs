@@ -13,6 +13,7 @@ mod contract;
 mod http1;
 mod imposter;
 mod listener;
+mod metrics;
 mod printer;
 mod proxy;
 mod recorder;
@@ -144,6 +145,7 @@ impl Server {
                     config.local_only,
                     &config.ip_whitelist,
                 )),
+                Arc::new(metrics::Metrics::default()),
             ),
             config,
             started: std::time::Instant::now(),

@@ -44,8 +44,10 @@ pub async fn accept<F, Served>(
         tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok((stream, peer)) => {
-                    // A refused client's connection is closed unanswered and uncounted.
+                    // A refused client's connection is closed unanswered, and counted only in
+                    // `mb_blocked_ip_total`.
                     if !access.allows(peer.ip()) {
+                        imposter.count_blocked();
                         continue;
                     }
                     let _ = stream.set_nodelay(true);

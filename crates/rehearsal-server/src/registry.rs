@@ -5,6 +5,7 @@
 //! With `--datadir`, every change is on disk before the method making it returns, so the API
 //! acknowledges only what survives a crash (docs/datadir.md).
 
+use crate::metrics::Metrics;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io;
 use std::sync::{Arc, Mutex, RwLock};
@@ -44,6 +45,8 @@ pub struct Registry {
     certificates: Arc<Certificates>,
     /// `--localOnly` and `--ipWhitelist`, for the API and every imposter.
     access: Arc<AccessPolicy>,
+    /// What `GET /metrics` shows, counted by every imposter.
+    metrics: Arc<Metrics>,
 }
 
 /// Whether the registry is shut down; see `Registry::changes`.
@@ -80,6 +83,7 @@ impl Registry {
         store: Option<Arc<Store>>,
         certificates: Arc<Certificates>,
         access: Arc<AccessPolicy>,
+        metrics: Arc<Metrics>,
     ) -> Registry {
         Registry {
             imposters: RwLock::new(BTreeMap::new()),
@@ -91,7 +95,13 @@ impl Registry {
             store,
             certificates,
             access,
+            metrics,
         }
+    }
+
+    /// The server's metrics, for `GET /metrics`.
+    pub fn metrics(&self) -> &Metrics {
+        &self.metrics
     }
 
     /// Compiles an imposter and loads its `contract` (docs/extensions.md), reporting the
@@ -417,6 +427,7 @@ impl Registry {
             contract,
             tls,
             self.store.clone(),
+            Arc::clone(&self.metrics),
         ));
         if let Some(store) = &self.store {
             store.adopt(&imposter, creation).await;

@@ -1,4 +1,4 @@
-//! `/`, `/config` and `/logs`: what the server is and what it said.
+//! `/`, `/config`, `/logs` and `/metrics`: what the server is, what it said and what it did.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -108,6 +108,15 @@ pub async fn certificate_authority(State(state): State<Arc<AppState>>) -> Respon
     (
         [(header::CONTENT_TYPE, "application/x-pem-file")],
         state.registry.certificates().ca_pem.clone(),
+    )
+        .into_response()
+}
+
+/// `GET /metrics`: the server's metrics in Prometheus' text format, as mountebank names them.
+pub async fn metrics(State(state): State<Arc<AppState>>) -> Response {
+    (
+        [(header::CONTENT_TYPE, crate::metrics::CONTENT_TYPE)],
+        state.registry.metrics().render(),
     )
         .into_response()
 }

@@ -20,6 +20,7 @@ impl Imposter {
     /// answers that one request with mountebank's `500` error JSON.
     pub async fn resolve(&self, pending: Pending, sent: Sent<'_>) -> Outcome {
         let Pending {
+            chosen_at,
             chosen,
             request,
             stub,
@@ -33,6 +34,7 @@ impl Imposter {
             }
             Response::Fault(fault) => return Outcome::Fault(*fault),
         };
+        self.observe_response(chosen_at.elapsed());
         match made {
             Ok(Response::Is(prepared)) => Outcome::Respond(match cors {
                 Some(cors) => with_cors(prepared, cors),
@@ -55,8 +57,25 @@ impl Imposter {
             Some(Value::Object(is)) => is.clone(),
             _ => Map::new(),
         };
-        let is = behaviors::execute(&chosen.behaviors, request, is, &self.scope).await?;
+        let is = self.run_behaviors(chosen, request, is).await?;
         response::prepare(&is, &self.stub_settings.default_response)
+    }
+
+    /// Runs the response's behaviors on `is`, timed for `mb_behavior_duration_seconds`.
+    async fn run_behaviors(
+        &self,
+        chosen: &StubResponse,
+        request: &Request,
+        is: Map<String, Value>,
+    ) -> Result<Map<String, Value>, MbError> {
+        if chosen.behaviors.is_empty() {
+            return Ok(is);
+        }
+        let started = Instant::now();
+        let made = behaviors::execute(&chosen.behaviors, request, is, &self.scope).await;
+        self.metrics
+            .observe_behaviors(&self.scope, started.elapsed());
+        made
     }
 
     /// Forwards the request to the origin, runs the response's behaviors on the answer (so a
@@ -118,8 +137,9 @@ impl Imposter {
         };
         // mountebank sets `injectHeaders` on the request object itself, so the behaviors and
         // the generated predicates both see them.
+        self.metrics.observe_proxy(&self.scope, started.elapsed());
         let request = with_injected(request, config);
-        let is = behaviors::execute(&chosen.behaviors, &request, is, &self.scope).await?;
+        let is = self.run_behaviors(chosen, &request, is).await?;
         if config.mode != ProxyMode::Transparent {
             if let Some(stub) = stub {
                 self.record_proxy_response(config, stub, &request, &is);

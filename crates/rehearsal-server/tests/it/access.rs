@@ -13,7 +13,7 @@ use crate::client::{create, free_port, send};
 
 /// A GET from `source` to 127.0.0.1:`port`: the raw answer, empty when the server closed the
 /// connection without one.
-async fn get_from(source: &str, port: u16, path: &str) -> String {
+pub async fn get_from(source: &str, port: u16, path: &str) -> String {
     let exchange = async {
         let socket = TcpSocket::new_v4().unwrap();
         socket

@@ -12,5 +12,6 @@ mod datadir;
 mod faults;
 mod https;
 mod imposters;
+mod metrics;
 mod proxies;
 mod tcp;
