@@ -29,11 +29,22 @@ impl Transport for TcpStream {
     }
 }
 
-impl Transport for tokio_rustls::server::TlsStream<TcpStream> {
+impl<S: Transport> Transport for tokio_rustls::server::TlsStream<S> {
     fn tcp(&self) -> &TcpStream {
-        self.get_ref().0
+        self.get_ref().0.tcp()
     }
 }
+
+/// TLS inside TLS, after `CONNECT` on an https imposter, is served as a boxed transport, so
+/// that nesting does not make a new type per level.
+impl Transport for Box<dyn Transport> {
+    fn tcp(&self) -> &TcpStream {
+        (**self).tcp()
+    }
+}
+
+/// How many TLS layers a connection may nest through `CONNECT`.
+const MAX_TUNNEL_DEPTH: usize = 4;
 
 /// Serves http or https on `listener` until the task is aborted.
 pub async fn serve(listener: TcpListener, imposter: Arc<Imposter>, access: Arc<AccessPolicy>) {
@@ -45,10 +56,10 @@ pub async fn serve(listener: TcpListener, imposter: Arc<Imposter>, access: Arc<A
         let acceptor = acceptor.clone();
         async move {
             let Some(acceptor) = acceptor else {
-                return connection(stream, peer, imposter).await;
+                return connection(stream, peer, imposter, 0).await;
             };
             match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await {
-                Ok(Ok(stream)) => connection(stream, peer, imposter).await,
+                Ok(Ok(stream)) => connection(stream, peer, imposter, 0).await,
                 Ok(Err(error)) => {
                     tracing::debug!("{} {peer} TLS handshake failed: {error}", imposter.scope())
                 }
@@ -62,7 +73,13 @@ pub async fn serve(listener: TcpListener, imposter: Arc<Imposter>, access: Arc<A
     .await
 }
 
-async fn connection<S: Transport>(mut stream: S, peer: SocketAddr, imposter: Arc<Imposter>) {
+/// Serves the requests of one connection; `depth` counts the `CONNECT` tunnels it is in.
+async fn connection<S: Transport>(
+    mut stream: S,
+    peer: SocketAddr,
+    imposter: Arc<Imposter>,
+    depth: usize,
+) {
     let ip: Arc<str> = ip_text(&peer).into();
     let request_from: Arc<str> = format!("{ip}:{}", peer.port()).into();
     let mut buffer: Vec<u8> = Vec::with_capacity(4096);
@@ -85,8 +102,10 @@ async fn connection<S: Transport>(mut stream: S, peer: SocketAddr, imposter: Arc
             head.target
         );
         if head.method == "CONNECT" {
-            // mountebank tunnels CONNECT to the imposter itself: the client's requests inside
-            // the tunnel are answered by the same stubs, so the connection just carries on.
+            // mountebank tunnels CONNECT to the imposter's own port: the client's requests
+            // inside the tunnel are answered by the same stubs. Over http the connection just
+            // carries on; an https port speaks TLS, so the tunnel holds a TLS session of its
+            // own, inside the first.
             if stream
                 .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
                 .await
@@ -94,7 +113,23 @@ async fn connection<S: Transport>(mut stream: S, peer: SocketAddr, imposter: Arc
             {
                 return;
             }
-            continue;
+            let Some(tls) = imposter.tls() else {
+                continue;
+            };
+            // A client starts its handshake only once the tunnel is up; bytes sent before
+            // that, or tunnels inside tunnels past a few, are not a client to serve.
+            if !buffer.is_empty() || depth >= MAX_TUNNEL_DEPTH {
+                return;
+            }
+            let acceptor = tokio_rustls::TlsAcceptor::from(Arc::clone(&tls.config));
+            let inner: Box<dyn Transport> = Box::new(stream);
+            return match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(inner)).await {
+                Ok(Ok(nested)) => tunnelled(Box::new(nested), peer, imposter, depth + 1).await,
+                _ => tracing::debug!(
+                    "{} {request_from} no TLS handshake inside the CONNECT tunnel",
+                    imposter.scope()
+                ),
+            };
         }
         let keep_alive = head.keeps_alive();
         let head_only = head.method == "HEAD";
@@ -154,6 +189,17 @@ async fn connection<S: Transport>(mut stream: S, peer: SocketAddr, imposter: Arc
             return;
         }
     }
+}
+
+/// The connection inside a `CONNECT` tunnel. A boxed future of a named type, so that the
+/// compiler can tell it is `Send` without following the recursion.
+fn tunnelled(
+    stream: Box<dyn Transport>,
+    peer: SocketAddr,
+    imposter: Arc<Imposter>,
+    depth: usize,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> {
+    Box::pin(connection(stream, peer, imposter, depth))
 }
 
 /// Resolves when the client has closed its side of the connection. Bytes the client sent

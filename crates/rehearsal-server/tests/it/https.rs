@@ -265,3 +265,42 @@ async fn bad_tls_fields_are_refused_with_what_to_fix() {
     }
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn connect_tunnels_to_the_imposter_itself_with_tls_inside_tls() {
+    let server = start_default().await;
+    let (port, _) = https_imposter(&server, json!({})).await;
+    let connector = client(&api_text(&server, "/tls/ca.pem").await, None);
+    let exchange = async {
+        let tcp = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+        let name = ServerName::try_from("localhost").unwrap();
+        let mut outer = connector.connect(name.clone(), tcp).await.unwrap();
+        let connect =
+            format!("CONNECT localhost:{port} HTTP/1.1\r\nHost: localhost:{port}\r\n\r\n");
+        outer.write_all(connect.as_bytes()).await.unwrap();
+        let mut established = vec![0; 39];
+        outer.read_exact(&mut established).await.unwrap();
+        assert_eq!(established, b"HTTP/1.1 200 Connection established\r\n\r\n");
+        // As through mountebank's tunnel to its own TLS port: a second handshake, inside.
+        let mut inner = connector.connect(name, outer).await.unwrap();
+        inner
+            .write_all(b"GET /inside HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+            .await
+            .unwrap();
+        let mut response = Vec::new();
+        let _ = inner.read_to_end(&mut response).await;
+        String::from_utf8_lossy(&response).into_owned()
+    };
+    let response = tokio::time::timeout(Duration::from_secs(5), exchange)
+        .await
+        .expect("answered within 5 s");
+    assert!(response.starts_with("HTTP/1.1 200 OK\r\n"), "{response}");
+    assert!(response.contains("\r\nsecure\r\n"), "{response}");
+    let shown: Value =
+        serde_json::from_str(&api_text(&server, &format!("/imposters/{port}")).await).unwrap();
+    assert_eq!(
+        shown["numberOfRequests"], 1,
+        "the CONNECT itself is not a request"
+    );
+    server.shutdown().await;
+}
