@@ -21,6 +21,8 @@ pub enum Protocol {
     Http,
     Https,
     Tcp,
+    /// Records mail; its stubs are kept and matched but answer nothing, as in mountebank.
+    Smtp,
 }
 
 impl Protocol {
@@ -29,6 +31,7 @@ impl Protocol {
             Protocol::Http => "http",
             Protocol::Https => "https",
             Protocol::Tcp => "tcp",
+            Protocol::Smtp => "smtp",
         }
     }
 
@@ -37,6 +40,7 @@ impl Protocol {
             "http" => Some(Protocol::Http),
             "https" => Some(Protocol::Https),
             "tcp" => Some(Protocol::Tcp),
+            "smtp" => Some(Protocol::Smtp),
             _ => None,
         }
     }
@@ -159,11 +163,12 @@ impl ImposterSpec {
         };
         let tcp = match protocol {
             Protocol::Tcp => Some(TcpSpec::compile(fields).map_err(|error| vec![error])?),
-            Protocol::Http | Protocol::Https => None,
+            Protocol::Http | Protocol::Https | Protocol::Smtp => None,
         };
-        let format = match &tcp {
-            Some(tcp) => ResponseFormat::Tcp(tcp.mode),
-            None => ResponseFormat::Http,
+        let format = match (&tcp, protocol) {
+            (Some(tcp), _) => ResponseFormat::Tcp(tcp.mode),
+            (None, Protocol::Smtp) => ResponseFormat::Smtp,
+            (None, _) => ResponseFormat::Http,
         };
         let default_response_json = fields.get("defaultResponse").cloned();
         let default_response = match default_response_json
@@ -206,7 +211,7 @@ impl ImposterSpec {
         let record_requests = truthy("recordRequests");
         let tls = match protocol {
             Protocol::Https => Some(TlsSpec::compile(fields).map_err(|error| vec![error])?),
-            Protocol::Http | Protocol::Tcp => None,
+            Protocol::Http | Protocol::Tcp | Protocol::Smtp => None,
         };
         Ok(ImposterSpec {
             protocol,

@@ -84,6 +84,11 @@ impl ProxyConfig {
         let example = match format {
             ResponseFormat::Http => "http://host:port",
             ResponseFormat::Tcp(_) => "tcp://host:port",
+            ResponseFormat::Smtp => {
+                return Err(MbError::bad_data(
+                    "smtp imposters record mail and answer nothing, so they cannot proxy",
+                ))
+            }
         };
         let Value::Object(fields) = json else {
             return Err(MbError::bad_data(format!(
@@ -241,7 +246,7 @@ fn parse_origin(to: &str, format: ResponseFormat) -> Result<Origin, MbError> {
                 "proxy.to must be an http:// or https:// URL, not {to}"
             )))
         }
-        (_, ResponseFormat::Tcp(_)) => {
+        (_, ResponseFormat::Tcp(_) | ResponseFormat::Smtp) => {
             return Err(MbError::bad_data(format!(
                 "proxy.to must be a tcp://host:port URL, as a tcp imposter proxies to tcp origins only, not {to}"
             )))

@@ -44,6 +44,8 @@ pub enum ResponseFormat {
     Http,
     /// `data`, as text or base64.
     Tcp(TcpMode),
+    /// smtp imposters send nothing back: their responses are kept as written and ignored.
+    Smtp,
 }
 
 /// Connection faults: mountebank's two, and two of rehearsal's (docs/extensions.md).
@@ -314,6 +316,7 @@ pub fn prepare(is: &Map<String, Value>, default: &DefaultResponse) -> Result<Res
     match default.format {
         ResponseFormat::Http => prepare_is(is, default).map(Response::Is),
         ResponseFormat::Tcp(mode) => prepare_data(is, default, mode).map(Response::Data),
+        ResponseFormat::Smtp => Ok(Response::Data(Vec::new())),
     }
 }
 

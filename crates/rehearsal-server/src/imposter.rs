@@ -289,6 +289,12 @@ impl Imposter {
         }
     }
 
+    /// Takes one mail an smtp imposter received: counted, recorded and matched like any
+    /// request, for `--debug` matches and mock verification; its response sends nothing.
+    pub fn receive_mail(&self, request: Request) {
+        let _ignored = self.choose(request, &self.stubs.load(), None, Instant::now());
+    }
+
     /// Counts and records `request`, finds the first stub it matches, and takes that stub's
     /// next response (the default response when none matches).
     fn choose(
@@ -368,7 +374,8 @@ impl Imposter {
         tracing::error!("{} X=> {}", self.scope, error.to_json());
         let errors = serde_json::json!({ "errors": [error.to_json()] }).to_string();
         match self.protocol {
-            Protocol::Tcp => Outcome::Write(errors.into_bytes()),
+            // smtp imposters resolve nothing; a tcp client reads the JSON as it is.
+            Protocol::Tcp | Protocol::Smtp => Outcome::Write(errors.into_bytes()),
             Protocol::Http | Protocol::Https => Outcome::Respond(imposter_error(errors)),
         }
     }

@@ -24,6 +24,7 @@ pub fn spawn(
             tokio::spawn(crate::http1::serve(listener, imposter, access))
         }
         Protocol::Tcp => tokio::spawn(crate::tcp::serve(listener, imposter, access)),
+        Protocol::Smtp => tokio::spawn(crate::smtp::serve(listener, imposter, access)),
     }
 }
 

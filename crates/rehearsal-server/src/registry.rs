@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io;
 use std::sync::{Arc, Mutex, RwLock};
 
-use rehearsal_core::{ErrorCode, ImposterSpec, MbError, ServerOptions};
+use rehearsal_core::{ErrorCode, ImposterSpec, MbError, Protocol, ServerOptions};
 use serde_json::{Map, Value};
 use tokio::net::TcpListener;
 use tokio::sync::Mutex as AsyncMutex;
@@ -117,10 +117,12 @@ impl Registry {
                 return Err(errors);
             }
         };
-        if contract.is_some() && spec.protocol == rehearsal_core::Protocol::Tcp {
-            return Err(vec![MbError::bad_data(
-                "'contract' checks HTTP exchanges against an OpenAPI document; a tcp imposter cannot have one",
-            )]);
+        let http = matches!(spec.protocol, Protocol::Http | Protocol::Https);
+        if contract.is_some() && !http {
+            return Err(vec![MbError::bad_data(format!(
+                "'contract' checks HTTP exchanges against an OpenAPI document; a {} imposter cannot have one",
+                spec.protocol.as_str()
+            ))]);
         }
         let tls = match &spec.tls {
             Some(tls) => Some(ImposterTls::new(tls, &self.certificates).map_err(|e| vec![e])?),

@@ -159,6 +159,12 @@ fn run_case(file: &Path, subject: &Subject, bless: bool) -> Outcome {
     let mut blessed = Vec::new();
     for (i, step) in case.steps.iter().enumerate() {
         let what = describe_step(i, step);
+        if let (Target::Smtp(port), Some((from, to))) = (&step.target, &step.request.envelope) {
+            if let Err(e) = client::send_mail(*port, from, to, &step.request.body) {
+                return Outcome::Fail(format!("  {what}\n    {e}\n    {}", server.output_tail()));
+            }
+            continue;
+        }
         if let Target::Tcp(port) = step.target {
             let (bytes, ending) = match client::exchange_tcp(port, &step.request.writes) {
                 Ok(got) => got,
@@ -269,7 +275,7 @@ fn wire_headers(step: &Step, ports: &Ports) -> (u16, Vec<(String, String)>) {
     } = &step.request;
     let port = match step.target {
         Target::Api => ports.api,
-        Target::Imposter(port) | Target::Tcp(port) => port,
+        Target::Imposter(port) | Target::Tcp(port) | Target::Smtp(port) => port,
     };
     let has = |name: &str| headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(name));
     let mut all = Vec::new();
@@ -296,6 +302,7 @@ fn describe_step(i: usize, step: &Step) -> String {
         Target::Api => "api".to_owned(),
         Target::Imposter(port) => format!("http :{port}"),
         Target::Tcp(port) => return format!("step {} [tcp :{port}]", i + 1),
+        Target::Smtp(port) => return format!("step {} [smtp :{port}]", i + 1),
     };
     let note = step
         .note
@@ -500,7 +507,7 @@ fn canonical_order(case: &mut Value) {
         for step in steps {
             reorder(
                 step,
-                &["note", "api", "http", "tcp", "expect", "expectData"],
+                &["note", "api", "http", "tcp", "smtp", "expect", "expectData"],
             );
             if let Some(expect) = step.get_mut("expect") {
                 let order = [

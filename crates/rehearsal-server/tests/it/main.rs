@@ -14,4 +14,5 @@ mod https;
 mod imposters;
 mod metrics;
 mod proxies;
+mod smtp;
 mod tcp;

@@ -25,6 +25,8 @@ pub enum Target {
     Imposter(u16),
     /// A tcp imposter port: raw bytes, no HTTP.
     Tcp(u16),
+    /// An smtp imposter port: one mail, sent with its envelope.
+    Smtp(u16),
 }
 
 pub struct Step {
@@ -79,6 +81,8 @@ pub struct Request {
     pub tls: bool,
     /// A tcp step's writes, in order, a moment apart: `writes`, or the one body.
     pub writes: Vec<Vec<u8>>,
+    /// An smtp step's envelope: the sender and the recipients.
+    pub envelope: Option<(String, Vec<String>)>,
 }
 
 pub struct Expect {
@@ -283,6 +287,7 @@ fn parse_step(value: &Value) -> Result<Step, String> {
             "api",
             "http",
             "tcp",
+            "smtp",
             "expect",
             "expectBroken",
             "expectData",
@@ -297,11 +302,13 @@ fn parse_step(value: &Value) -> Result<Step, String> {
                 "`{kind}.port` must be a port number or a ${{portN}} placeholder"
             ))
     };
-    let (target, request) = match (obj.get("api"), obj.get("http"), obj.get("tcp")) {
-        (Some(r), None, None) => (Target::Api, r),
-        (None, Some(r), None) => (Target::Imposter(port(r, "http")?), r),
-        (None, None, Some(r)) => (Target::Tcp(port(r, "tcp")?), r),
-        _ => return Err("a step has exactly one of `api`, `http` or `tcp`".into()),
+    let kinds = ["api", "http", "tcp", "smtp"];
+    let (target, request) = match kinds.map(|kind| obj.get(kind)) {
+        [Some(r), None, None, None] => (Target::Api, r),
+        [None, Some(r), None, None] => (Target::Imposter(port(r, "http")?), r),
+        [None, None, Some(r), None] => (Target::Tcp(port(r, "tcp")?), r),
+        [None, None, None, Some(r)] => (Target::Smtp(port(r, "smtp")?), r),
+        _ => return Err("a step has exactly one of `api`, `http`, `tcp` or `smtp`".into()),
     };
     let request = parse_request(request, &target)?;
     let expect = obj.get("expect").map(parse_expect).transpose()?;
@@ -313,6 +320,9 @@ fn parse_step(value: &Value) -> Result<Step, String> {
     let tcp = matches!(target, Target::Tcp(_));
     if (tcp && (expect.is_some() || broken.is_some())) || (!tcp && data.is_some()) {
         return Err("`tcp` steps expect with `expectData`, and only they".into());
+    }
+    if matches!(target, Target::Smtp(_)) && (expect.is_some() || broken.is_some()) {
+        return Err("`smtp` steps expect nothing: the mail is accepted, or the step fails".into());
     }
     Ok(Step {
         note,
@@ -351,6 +361,7 @@ fn parse_request(value: &Value, target: &Target) -> Result<Request, String> {
             "method", "path", "headers", "json", "text", "base64", "port", "tls",
         ],
         Target::Tcp(_) => &["port", "text", "base64", "writes"],
+        Target::Smtp(_) => &["port", "from", "to", "text"],
     };
     check_keys(obj, "request", allowed)?;
     let method = obj.get("method").and_then(Value::as_str).unwrap_or("GET");
@@ -385,6 +396,17 @@ fn parse_request(value: &Value, target: &Target) -> Result<Request, String> {
         Some(_) => return Err("`tcp.writes` replaces `text` and `base64`".into()),
         None => vec![body.clone()],
     };
+    let envelope = match target {
+        Target::Smtp(_) => {
+            let from = obj
+                .get("from")
+                .and_then(Value::as_str)
+                .ok_or("`smtp.from` (the envelope sender) is required")?;
+            let to = strings(obj.get("to").unwrap_or(&Value::Null), "smtp.to")?;
+            Some((from.to_owned(), to))
+        }
+        _ => None,
+    };
     Ok(Request {
         method: method.to_owned(),
         path: path.to_owned(),
@@ -393,6 +415,7 @@ fn parse_request(value: &Value, target: &Target) -> Result<Request, String> {
         is_json,
         tls,
         writes,
+        envelope,
     })
 }
 

@@ -296,3 +296,62 @@ pub fn exchange_tcp(
     }
     Err(format!("the imposter kept writing for {IO_TIMEOUT:?}"))
 }
+
+/// Sends one mail to an smtp imposter: EHLO, the envelope, the message (dot-stuffed), QUIT.
+/// Fails unless every command is accepted.
+pub fn send_mail(port: u16, from: &str, to: &[String], message: &[u8]) -> Result<(), String> {
+    use std::io::{BufRead, BufReader};
+    let addr = SocketAddr::from(([127, 0, 0, 1], port));
+    let stream = TcpStream::connect_timeout(&addr, CONNECT_TIMEOUT)
+        .map_err(|e| format!("cannot connect to {addr}: {e}"))?;
+    stream
+        .set_read_timeout(Some(IO_TIMEOUT))
+        .map_err(|e| e.to_string())?;
+    let mut writer = stream.try_clone().map_err(|e| e.to_string())?;
+    let mut reader = BufReader::new(stream);
+    // One reply, multi-line ones included; an error unless it has the code wanted.
+    let mut reply = |wanted: &str| -> Result<(), String> {
+        loop {
+            let mut line = String::new();
+            reader
+                .read_line(&mut line)
+                .map_err(|e| format!("no reply: {e}"))?;
+            if !line.starts_with(wanted) {
+                return Err(format!("expected a {wanted} reply, got {line:?}"));
+            }
+            if line.as_bytes().get(3) != Some(&b'-') {
+                return Ok(());
+            }
+        }
+    };
+    let mut command = |text: &str| {
+        writer
+            .write_all(format!("{text}\r\n").as_bytes())
+            .map_err(|e| format!("cannot send {text:?}: {e}"))
+    };
+    reply("220")?;
+    command("EHLO conformance")?;
+    reply("250")?;
+    command(&format!("MAIL FROM:<{from}>"))?;
+    reply("250")?;
+    for recipient in to {
+        command(&format!("RCPT TO:<{recipient}>"))?;
+        reply("250")?;
+    }
+    command("DATA")?;
+    reply("354")?;
+    let text = String::from_utf8_lossy(message).replace("\r\n", "\n");
+    let mut data = String::new();
+    for line in text.lines() {
+        if line.starts_with('.') {
+            data.push('.');
+        }
+        data.push_str(line);
+        data.push_str("\r\n");
+    }
+    data.push('.');
+    command(&data)?;
+    reply("250")?;
+    command("QUIT")?;
+    reply("221")
+}
