@@ -12,7 +12,9 @@ use crate::MbError;
 mod tcp;
 mod tls;
 
-pub use tcp::{EndOfRequest, FramingError, LengthPrefix, TcpMode, TcpSpec, MAX_REQUEST_BYTES};
+pub use tcp::{
+    EndOfRequest, FramingError, LengthPrefix, Received, TcpMode, TcpSpec, MAX_REQUEST_BYTES,
+};
 pub use tls::TlsSpec;
 
 /// The protocols rehearsal serves today.

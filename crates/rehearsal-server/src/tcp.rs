@@ -6,7 +6,7 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use rehearsal_core::imposter::TcpSpec;
+use rehearsal_core::imposter::{Received, TcpSpec};
 use rehearsal_core::{Request, Response};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -41,14 +41,15 @@ async fn connection(
 ) {
     let ip = ip_text(&peer);
     let request_from = format!("{ip}:{}", peer.port());
-    let mut received: Vec<u8> = Vec::with_capacity(READ_SIZE);
+    let mut received = Received::new(&spec.end_of_request);
     loop {
-        received.reserve(READ_SIZE);
+        let buffer = received.buffer();
+        buffer.reserve(READ_SIZE);
         // A client that closes its side still reads the answers to what it sent: only the
         // requests that are whole are answered, and the rest is dropped, as in mountebank.
-        let open = matches!(stream.read_buf(&mut received).await, Ok(read) if read > 0);
+        let open = matches!(stream.read_buf(buffer).await, Ok(read) if read > 0);
         loop {
-            let raw = match spec.end_of_request.next_request(&mut received) {
+            let raw = match received.next_request() {
                 Ok(Some(raw)) => raw,
                 Ok(None) => break,
                 Err(error) => {

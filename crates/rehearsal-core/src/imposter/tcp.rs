@@ -88,25 +88,56 @@ pub struct FramingError(pub String);
 /// The longest request rehearsal waits for; a client sending more without an end is cut off.
 pub const MAX_REQUEST_BYTES: usize = 64 * 1024 * 1024;
 
-impl EndOfRequest {
-    /// Takes the next whole request off the front of `received`, if it holds one. Called after
-    /// every read, and again until it returns `None`, so that one read may hold several
-    /// requests (but not with `EachRead`, which takes everything at once).
-    pub fn next_request(&self, received: &mut Vec<u8>) -> Result<Option<Vec<u8>>, FramingError> {
-        let end = match self {
+/// The bytes a connection has received and not yet taken as requests, cut by an
+/// [`EndOfRequest`]. It remembers how far it has looked for a delimiter, so that a request
+/// arriving in many small reads is scanned once, not once per read.
+#[derive(Debug)]
+pub struct Received<'a> {
+    end: &'a EndOfRequest,
+    bytes: Vec<u8>,
+    /// How many bytes at the front are known to hold no delimiter.
+    scanned: usize,
+}
+
+impl<'a> Received<'a> {
+    pub fn new(end: &'a EndOfRequest) -> Received<'a> {
+        Received {
+            end,
+            bytes: Vec::new(),
+            scanned: 0,
+        }
+    }
+
+    /// Where the next read goes: append to it.
+    pub fn buffer(&mut self) -> &mut Vec<u8> {
+        &mut self.bytes
+    }
+
+    /// Takes the next whole request off the front, if the bytes hold one. Called after every
+    /// read, and again until it returns `None`, so that one read may hold several requests
+    /// (but not with `EachRead`, which takes everything at once).
+    pub fn next_request(&mut self) -> Result<Option<Vec<u8>>, FramingError> {
+        let received = &self.bytes;
+        let end = match self.end {
             EndOfRequest::EachRead => (!received.is_empty()).then_some(received.len()),
-            EndOfRequest::Delimiter(delimiter) => received
-                .windows(delimiter.len())
-                .position(|window| window == delimiter.as_slice())
-                .map(|at| at + delimiter.len()),
+            EndOfRequest::Delimiter(delimiter) => {
+                // A delimiter may straddle the bytes scanned and the new ones.
+                let from = self.scanned.saturating_sub(delimiter.len() - 1);
+                let found = received[from..]
+                    .windows(delimiter.len())
+                    .position(|window| window == delimiter.as_slice())
+                    .map(|at| from + at + delimiter.len());
+                self.scanned = if found.is_some() { 0 } else { received.len() };
+                found
+            }
             EndOfRequest::LengthPrefix(prefix) => prefix.request_length(received)?,
         };
         match end {
-            Some(end) if end <= received.len() => {
-                let rest = received.split_off(end);
-                Ok(Some(std::mem::replace(received, rest)))
+            Some(end) if end <= self.bytes.len() => {
+                let rest = self.bytes.split_off(end);
+                Ok(Some(std::mem::replace(&mut self.bytes, rest)))
             }
-            _ if received.len() > MAX_REQUEST_BYTES => Err(FramingError(format!(
+            _ if self.bytes.len() > MAX_REQUEST_BYTES => Err(FramingError(format!(
                 "more than {MAX_REQUEST_BYTES} bytes without the end of a request"
             ))),
             _ => Ok(None),

@@ -2,7 +2,7 @@
 //! bytes written as they came, and the answer read until the imposter's end-of-request
 //! resolver says it is whole, as mountebank reads it.
 
-use rehearsal_core::imposter::EndOfRequest;
+use rehearsal_core::imposter::{EndOfRequest, Received};
 use rehearsal_core::proxy::ProxyConfig;
 use rehearsal_core::{ErrorCode, MbError};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -29,20 +29,18 @@ pub async fn send_tcp(
         .write_all(request)
         .await
         .map_err(|error| failed(error.to_string()))?;
-    let mut received = Vec::with_capacity(4096);
+    let mut received = Received::new(end_of_request);
     loop {
-        received.reserve(4096);
+        let buffer = received.buffer();
+        buffer.reserve(4096);
         let read = stream
-            .read_buf(&mut received)
+            .read_buf(buffer)
             .await
             .map_err(|error| failed(error.to_string()))?;
         if read == 0 {
-            return Ok(received);
+            return Ok(std::mem::take(received.buffer()));
         }
-        if let Some(answer) = end_of_request
-            .next_request(&mut received)
-            .map_err(|error| failed(error.0))?
-        {
+        if let Some(answer) = received.next_request().map_err(|error| failed(error.0))? {
             let _ = stream.shutdown().await;
             return Ok(answer);
         }

@@ -14,15 +14,22 @@ fn resolver(json: Value) -> EndOfRequest {
 
 /// Feeds `reads` one at a time, as a connection receives them, and lists the requests taken.
 fn requests(end: &EndOfRequest, reads: &[&[u8]]) -> Vec<Vec<u8>> {
-    let mut received = Vec::new();
+    let mut received = Received::new(end);
     let mut taken = Vec::new();
     for read in reads {
-        received.extend_from_slice(read);
-        while let Some(request) = end.next_request(&mut received).unwrap() {
+        received.buffer().extend_from_slice(read);
+        while let Some(request) = received.next_request().unwrap() {
             taken.push(request);
         }
     }
     taken
+}
+
+/// The first request `bytes` holds, or why they cannot be cut.
+fn first(end: &EndOfRequest, bytes: Vec<u8>) -> Result<Option<Vec<u8>>, FramingError> {
+    let mut received = Received::new(end);
+    *received.buffer() = bytes;
+    received.next_request()
 }
 
 #[test]
@@ -54,6 +61,15 @@ fn a_delimiter_joins_reads_and_splits_one_read_into_requests() {
     assert_eq!(
         requests(&end, &[b"HEL", b"LO\r", b"\nA\r\nB\r\nrest"]),
         [b"HELLO\r\n".to_vec(), b"A\r\n".to_vec(), b"B\r\n".to_vec()]
+    );
+}
+
+#[test]
+fn a_delimiter_split_across_reads_is_found() {
+    let end = resolver(json!({"delimiter": "END"}));
+    assert_eq!(
+        requests(&end, &[b"aE", b"N", b"Db", b"E", b"ND"]),
+        [b"aEND".to_vec(), b"bEND".to_vec()]
     );
 }
 
@@ -90,24 +106,21 @@ fn a_length_prefix_reads_offset_order_and_adjustment() {
 #[test]
 fn a_length_shorter_than_its_prefix_cannot_be_framed() {
     let end = resolver(json!({"lengthPrefix": {"bytes": 1, "adjustment": -3}}));
-    let error = end.next_request(&mut vec![1, 0]).unwrap_err();
+    let error = first(&end, vec![1, 0]).unwrap_err();
     assert!(error.0.contains("shorter than the prefix"), "{}", error.0);
 }
 
 #[test]
 fn a_length_past_the_limit_is_refused_before_it_arrives() {
     let end = resolver(json!({"lengthPrefix": {"bytes": 4}}));
-    let error = end
-        .next_request(&mut vec![0xff, 0xff, 0xff, 0xff])
-        .unwrap_err();
+    let error = first(&end, vec![0xff, 0xff, 0xff, 0xff]).unwrap_err();
     assert!(error.0.contains("more than the"), "{}", error.0);
 }
 
 #[test]
 fn a_request_without_an_end_is_cut_off() {
     let end = resolver(json!({"delimiter": "\n"}));
-    let mut received = vec![b'x'; MAX_REQUEST_BYTES + 1];
-    assert!(end.next_request(&mut received).is_err());
+    assert!(first(&end, vec![b'x'; MAX_REQUEST_BYTES + 1]).is_err());
 }
 
 #[test]
