@@ -353,6 +353,12 @@ pub(crate) fn decode_base64(text: &str) -> Vec<u8> {
         .next()
         .unwrap_or_default()
         .chars()
+        // Node also reads the URL-safe alphabet's `-` and `_`.
+        .map(|c| match c {
+            '-' => '+',
+            '_' => '/',
+            other => other,
+        })
         .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/'))
         .collect();
     // A lone final character holds no whole byte; Node drops it.

@@ -9,5 +9,5 @@
 mod connection;
 pub(crate) mod message;
 
-pub(crate) use connection::break_connection;
 pub use connection::serve;
+pub(crate) use connection::{break_connection, client_gone};

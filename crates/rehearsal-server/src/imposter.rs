@@ -290,9 +290,17 @@ impl Imposter {
     }
 
     /// Takes one mail an smtp imposter received: counted, recorded and matched like any
-    /// request, for `--debug` matches and mock verification; its response sends nothing.
-    pub fn receive_mail(&self, request: Request) {
-        let _ignored = self.choose(request, &self.stubs.load(), None, Instant::now());
+    /// request, for `--debug` matches and mock verification. Its response sends nothing, but
+    /// is made as mountebank makes it, so that behaviors such as `wait` take their time.
+    pub async fn receive_mail(&self, request: Request) {
+        let chosen = self.choose(request, &self.stubs.load(), None, Instant::now());
+        if let Outcome::Resolve(pending) = chosen {
+            let sent = Sent {
+                target: "",
+                body: &[],
+            };
+            let _answer_sends_nothing = self.resolve(*pending, sent).await;
+        }
     }
 
     /// Counts and records `request`, finds the first stub it matches, and takes that stub's

@@ -286,7 +286,14 @@ impl Collector for ProcessMetrics {
     }
 }
 
+/// Elsewhere than Linux there is no `/proc`, and so no process metrics.
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+fn process_values() -> [Option<f64>; 9] {
+    [None; 9]
+}
+
 /// The values of [`PROCESS_METRICS`], in its order.
+#[cfg(any(target_os = "linux", target_os = "android"))]
 fn process_values() -> [Option<f64>; 9] {
     let Ok(process) = procfs::process::Process::myself() else {
         return [None; 9];

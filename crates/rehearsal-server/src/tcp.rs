@@ -13,9 +13,14 @@ use tokio::net::{TcpListener, TcpStream};
 
 use crate::access::AccessPolicy;
 use crate::bind::ip_text;
-use crate::http1::break_connection;
+use crate::http1::{break_connection, client_gone};
 use crate::imposter::{Imposter, Outcome};
 use crate::listener;
+
+/// How long an answer may still take once its client has closed its side: such a client may
+/// be waiting to read it, or may be gone; the answer's work (an origin that never answers)
+/// must end either way.
+const HALF_CLOSED_GRACE: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// How much one read takes: Node's read size, so that "each read is one request" cuts a
 /// stream where mountebank would.
@@ -64,7 +69,19 @@ async fn connection(
                 abbreviated(&data)
             );
             let request = Request::tcp(&request_from, &ip, data);
-            let answer = match imposter.answer_tcp(request, &raw).await {
+            let answering = imposter.answer_tcp(request, &raw);
+            tokio::pin!(answering);
+            let outcome = tokio::select! {
+                biased;
+                outcome = &mut answering => outcome,
+                () = client_gone(&stream) => {
+                    match tokio::time::timeout(HALF_CLOSED_GRACE, answering).await {
+                        Ok(outcome) => outcome,
+                        Err(_) => return,
+                    }
+                }
+            };
+            let answer = match outcome {
                 Outcome::RespondShared(chosen) => match &chosen.response {
                     Response::Data(data) => data.clone(),
                     _ => return,

@@ -151,9 +151,6 @@ fn truthy(value: Option<&Value>) -> bool {
     }
 }
 
-/// The request-side transforms of one predicate, from its parameters. `matches` compares
-/// values with their case (the regex gets the `i` flag instead) and keeps `except` case
-/// sensitive, as mountebank's `matches` does by evaluating with `caseSensitive: true`.
 /// What a binary-mode (base64) tcp imposter cannot evaluate: selectors and regexes over
 /// bytes. mountebank finds these in its dry run, selectors first, and reports them without a
 /// source, which the stub then fills in (`Stub::compile`).
@@ -178,6 +175,9 @@ fn refuse_in_binary_mode(
     Err(MbError::bad_data(refused))
 }
 
+/// The request-side transforms of one predicate, from its parameters. `matches` compares
+/// values with their case (the regex gets the `i` flag instead) and keeps `except` case
+/// sensitive, as mountebank's `matches` does by evaluating with `caseSensitive: true`.
 fn normalizer(
     predicate: &Map<String, Value>,
     op: Op,

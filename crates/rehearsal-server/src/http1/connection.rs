@@ -204,7 +204,7 @@ fn tunnelled(
 
 /// Resolves when the client has closed its side of the connection. Bytes the client sent
 /// ahead (a pipelined request) mean it is still there; then this never resolves.
-async fn client_gone(stream: &TcpStream) {
+pub(crate) async fn client_gone(stream: &TcpStream) {
     let mut byte = [0u8; 1];
     match stream.peek(&mut byte).await {
         Ok(0) | Err(_) => {}

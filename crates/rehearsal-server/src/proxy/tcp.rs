@@ -11,7 +11,7 @@ use super::origin::connect_tcp;
 
 /// Sends `request` to the origin and reads its answer. An origin that closes the connection
 /// ends the answer with what it sent (mountebank would wait for ever); one that never
-/// answers is waited for as long as the client waits.
+/// answers is waited for while the client stays connected (`tcp::connection`).
 pub async fn send_tcp(
     config: &ProxyConfig,
     request: &[u8],

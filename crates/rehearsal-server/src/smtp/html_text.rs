@@ -253,6 +253,9 @@ fn roman(index: i64) -> String {
 struct Lines {
     lines: Vec<Vec<String>>,
     next_line_words: Vec<String>,
+    /// The length of each word of `next_line_words`, kept so that gluing a word to the
+    /// previous one does not count the previous one again (that made long runs quadratic).
+    next_line_lengths: Vec<usize>,
     max_line_length: usize,
     available: isize,
     stashed_space: bool,
@@ -264,6 +267,7 @@ impl Lines {
         Lines {
             lines: Vec::new(),
             next_line_words: Vec::new(),
+            next_line_lengths: Vec::new(),
             max_line_length,
             available: max_line_length as isize,
             stashed_space: false,
@@ -272,48 +276,57 @@ impl Lines {
     }
 
     fn push_word(&mut self, word: String, no_wrap: bool) {
+        let length = js_length(&word);
+        self.push_measured(word, length, no_wrap);
+    }
+
+    /// Pushes `word`, whose length is `length` UTF-16 code units.
+    fn push_measured(&mut self, word: String, length: usize, no_wrap: bool) {
         if self.available <= 0 && !no_wrap {
             self.start_new_line(1);
         }
         let at_line_start = self.next_line_words.is_empty();
-        let length = js_length(&word) as isize;
-        let cost = length + if at_line_start { 0 } else { 1 };
+        let cost = length as isize + if at_line_start { 0 } else { 1 };
         if cost <= self.available || no_wrap {
-            self.next_line_words.push(word);
             self.available -= cost;
         } else {
             // Too long for this line: the word goes on the next one, never split.
             if !at_line_start {
                 self.start_new_line(1);
             }
-            self.next_line_words.push(word);
-            self.available -= length;
+            self.available -= length as isize;
         }
+        self.next_line_words.push(word);
+        self.next_line_lengths.push(length);
     }
 
-    fn pop_word(&mut self) -> Option<String> {
+    fn pop_word(&mut self) -> Option<(String, usize)> {
         let word = self.next_line_words.pop()?;
+        let length = self.next_line_lengths.pop().unwrap_or_default();
         let at_line_start = self.next_line_words.is_empty();
-        self.available += js_length(&word) as isize + if at_line_start { 0 } else { 1 };
-        Some(word)
+        self.available += length as isize + if at_line_start { 0 } else { 1 };
+        Some((word, length))
     }
 
     /// Glues `word` to the previous word (text split by tags without space between).
     fn concat_word(&mut self, word: String, no_wrap: bool) {
-        if self.word_break_opportunity && js_length(&word) as isize > self.available {
-            self.push_word(word, no_wrap);
+        let length = js_length(&word);
+        if self.word_break_opportunity && length as isize > self.available {
+            self.push_measured(word, length, no_wrap);
             self.word_break_opportunity = false;
         } else {
-            let joined = match self.pop_word() {
-                Some(last) => last + &word,
-                None => word,
-            };
-            self.push_word(joined, no_wrap);
+            match self.pop_word() {
+                Some((last, last_length)) => {
+                    self.push_measured(last + &word, last_length + length, no_wrap)
+                }
+                None => self.push_measured(word, length, no_wrap),
+            }
         }
     }
 
     fn start_new_line(&mut self, count: usize) {
         self.lines.push(std::mem::take(&mut self.next_line_words));
+        self.next_line_lengths.clear();
         for _ in 1..count {
             self.lines.push(Vec::new());
         }
@@ -327,6 +340,7 @@ impl Lines {
     fn clear(&mut self) {
         self.lines.clear();
         self.next_line_words.clear();
+        self.next_line_lengths.clear();
         self.available = self.max_line_length as isize;
     }
 

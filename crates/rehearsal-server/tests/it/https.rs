@@ -304,3 +304,30 @@ async fn connect_tunnels_to_the_imposter_itself_with_tls_inside_tls() {
     );
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_client_that_speaks_before_the_tunnel_is_up_is_closed() {
+    let server = start_default().await;
+    let (port, _) = https_imposter(&server, json!({})).await;
+    let connector = client(&api_text(&server, "/tls/ca.pem").await, None);
+    let exchange = async {
+        let tcp = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+        let name = ServerName::try_from("localhost").unwrap();
+        let mut outer = connector.connect(name, tcp).await.unwrap();
+        // The CONNECT and bytes after it in one write: no TLS session can start inside.
+        outer
+            .write_all(
+                b"CONNECT localhost:1 HTTP/1.1\r\nHost: localhost\r\n\r\nGET / HTTP/1.1\r\n\r\n",
+            )
+            .await
+            .unwrap();
+        let mut answer = Vec::new();
+        let _ = outer.read_to_end(&mut answer).await;
+        String::from_utf8_lossy(&answer).into_owned()
+    };
+    let answer = tokio::time::timeout(Duration::from_secs(5), exchange)
+        .await
+        .expect("closed within 5 s");
+    assert_eq!(answer, "HTTP/1.1 200 Connection established\r\n\r\n");
+    server.shutdown().await;
+}

@@ -160,3 +160,28 @@ async fn smtp_stubs_are_kept_and_matched_but_cannot_proxy() {
     );
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_wait_behavior_delays_the_acknowledgement_as_in_mountebank() {
+    let server = start_default().await;
+    let port = free_port();
+    create(
+        &server,
+        json!({"protocol": "smtp", "port": port, "stubs": [
+            {"responses": [{"is": {}, "behaviors": [{"wait": 300}]}]}
+        ]}),
+    )
+    .await;
+    let took = tokio::task::spawn_blocking(move || {
+        let mailer = SmtpTransport::builder_dangerous("127.0.0.1")
+            .port(port)
+            .build();
+        let started = std::time::Instant::now();
+        mailer.send(&mail_with_attachment()).unwrap();
+        started.elapsed()
+    })
+    .await
+    .unwrap();
+    assert!(took >= std::time::Duration::from_millis(300), "{took:?}");
+    server.shutdown().await;
+}

@@ -156,6 +156,7 @@ fn modes_encode_and_decode_data_as_node_does() {
     assert_eq!(TcpMode::Binary.decode("AQ\nID"), [1, 2, 3]);
     assert_eq!(TcpMode::Binary.decode("QQ==QQ=="), b"A");
     assert_eq!(TcpMode::Binary.decode("QUJDR"), b"ABC");
+    assert_eq!(TcpMode::Binary.decode("-_-_"), [0xfb, 0xff, 0xbf]);
     assert_eq!(TcpMode::Text.decode("héllo"), "héllo".as_bytes());
     assert_eq!(TcpMode::Text.encode("héllo".as_bytes()), "héllo");
 }

@@ -105,6 +105,9 @@ fn implied_closes(name: &str) -> &'static [&'static str] {
     }
 }
 
+/// The deepest the tree gets; deeper elements are kept as leaves.
+const MAX_DEPTH: usize = 256;
+
 struct TreeBuilder {
     /// The open elements, the document first.
     stack: Vec<Element>,
@@ -133,7 +136,9 @@ impl TreeBuilder {
         while self.stack.len() > 1 && closes.contains(&self.top().name.as_str()) {
             self.pop();
         }
-        if VOID_ELEMENTS.contains(&element.name.as_str()) {
+        // Past a depth no mail needs, elements add no level: the tree is walked and dropped
+        // by recursion, and a few kilobytes of nested tags must not overflow the stack.
+        if VOID_ELEMENTS.contains(&element.name.as_str()) || self.stack.len() >= MAX_DEPTH {
             self.top().children.push(Node::Element(element));
         } else {
             self.stack.push(element);

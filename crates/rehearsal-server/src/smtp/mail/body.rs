@@ -30,7 +30,7 @@ pub struct Body {
 impl Body {
     pub fn of(message: &Message) -> Body {
         let mut walk = Walk::default();
-        walk.part(message, 0, None, false, false);
+        walk.part(message, 0, None, false, false, 0);
         walk.into_body()
     }
 }
@@ -101,6 +101,9 @@ impl Attachment {
     }
 }
 
+/// How deep multipart parts may nest.
+const MAX_MIME_DEPTH: usize = 64;
+
 /// The state of the walk over the MIME tree.
 #[derive(Debug, Default)]
 struct Walk {
@@ -118,8 +121,15 @@ impl Walk {
         part_id: Option<String>,
         related: bool,
         alternative: bool,
+        depth: usize,
     ) {
-        let Some(part) = message.parts.get(id as usize) else {
+        // Parts nested past any real mail's depth are left out, so that a small hostile mail
+        // cannot overflow the stack of this recursion.
+        let Some(part) = message
+            .parts
+            .get(id as usize)
+            .filter(|_| depth < MAX_MIME_DEPTH)
+        else {
             return;
         };
         let content_type = content_type(part);
@@ -133,7 +143,14 @@ impl Walk {
             let alternative = alternative || content_type == "multipart/alternative";
             for &child in children {
                 let child_id = self.next_part_id(&boundary);
-                self.part(message, child, Some(child_id), related, alternative);
+                self.part(
+                    message,
+                    child,
+                    Some(child_id),
+                    related,
+                    alternative,
+                    depth + 1,
+                );
             }
             return;
         }
@@ -391,6 +408,9 @@ fn escape_html(text: &str) -> String {
     escaped
 }
 
+/// How large the HTML may grow by inlining images: the largest message an imposter takes.
+const MAX_INLINED_HTML: usize = 25 * 1024 * 1024;
+
 /// mailparser's `updateImageLinks`: each `cid:` link to an image attachment becomes a
 /// `data:` URL holding the image.
 fn inline_images(html: &str, attachments: &[Attachment]) -> String {
@@ -412,8 +432,10 @@ fn inline_images(html: &str, attachments: &[Attachment]) -> String {
         let image = attachments.iter().find(|attachment| {
             attachment.cid().as_deref() == Some(cid) && is_image_type(&attachment.content_type)
         });
+        // Inlining stops once the HTML is past the largest message: a mail of one image and
+        // many links to it must not grow into gigabytes. Later links stay `cid:` links.
         match image {
-            Some(image) if length > 0 => {
+            Some(image) if length > 0 && inlined.len() <= MAX_INLINED_HTML => {
                 let data = base64::engine::general_purpose::STANDARD.encode(&image.content);
                 inlined.push_str(&format!("data:{};base64,{data}", image.content_type));
             }

@@ -130,3 +130,34 @@ fn client_addresses_are_shown_as_smtp_server_shows_them() {
         "2001:db8::ff00:42:8329"
     );
 }
+
+#[test]
+fn multipart_nested_past_any_real_mail_is_cut_off_without_overflowing() {
+    let depth = 2_000;
+    let mut raw = String::from("From: a@example.com\r\nSubject: deep\r\n");
+    for level in 0..depth {
+        raw.push_str(&format!(
+            "Content-Type: multipart/mixed; boundary=\"b{level}\"\r\n\r\n--b{level}\r\n"
+        ));
+    }
+    raw.push_str("Content-Type: text/plain\r\n\r\ninnermost\r\n");
+    for level in (0..depth).rev() {
+        raw.push_str(&format!("--b{level}--\r\n"));
+    }
+    let envelope = Envelope {
+        mail_from: "a@example.com".into(),
+        rcpt_to: vec!["b@example.com".into()],
+    };
+    // On a thread with the stack the server parses mail on.
+    let request = std::thread::Builder::new()
+        .stack_size(64 * 1024 * 1024)
+        .spawn(move || request_json("127.0.0.1", &envelope, raw.as_bytes()))
+        .unwrap()
+        .join()
+        .expect("parsed without overflowing");
+    assert_eq!(request["subject"], "deep");
+    assert_eq!(
+        request["text"], "",
+        "the part past the depth limit is left out"
+    );
+}
