@@ -154,8 +154,7 @@ pub struct Imposter {
     tls: Option<ImposterTls>,
     /// A `tcp` imposter's mode and end-of-request resolver.
     tcp: Option<TcpSpec>,
-    metrics: Arc<Metrics>,
-    series: ImposterMetrics,
+    metrics: ImposterMetrics,
 }
 
 impl Imposter {
@@ -172,6 +171,7 @@ impl Imposter {
             Some(name) => format!("[{}:{port} {name}]", spec.protocol.as_str()),
             None => format!("[{}:{port}]", spec.protocol.as_str()),
         };
+        let metrics = ImposterMetrics::new(metrics, &scope);
         Imposter {
             protocol: spec.protocol,
             port,
@@ -195,19 +195,17 @@ impl Imposter {
             tcp: spec.tcp,
             store,
             metrics,
-            series: ImposterMetrics::default(),
         }
     }
 
     /// A connection to this imposter was refused (`--localOnly`, `--ipWhitelist`).
     pub fn count_blocked(&self) {
-        self.metrics.count_blocked(&self.scope);
+        self.metrics.count_blocked();
     }
 
     /// How long making a response took, from the choice of its stub.
     pub(crate) fn observe_response(&self, took: std::time::Duration) {
-        self.series
-            .observe_response(&self.metrics, &self.scope, took);
+        self.metrics.observe_response(took);
     }
 
     /// A `tcp` imposter's mode and end-of-request resolver.
@@ -313,7 +311,7 @@ impl Imposter {
         started: Instant,
     ) -> Outcome {
         self.number_of_requests.fetch_add(1, Ordering::Relaxed);
-        self.series.count_request(&self.metrics, &self.scope);
+        self.metrics.count_request();
         if self.stores_requests {
             let mut recorded = request.0.clone();
             recorded.insert("timestamp".into(), Value::String(clock::iso_now()));
@@ -323,8 +321,7 @@ impl Imposter {
         let first_match = (stubs.index.candidates(&request))
             .find(|&position| stubs.stubs[position].stub.matches(&request));
         let chosen_at = Instant::now();
-        self.series
-            .observe_match(&self.metrics, &self.scope, chosen_at - matching);
+        self.metrics.observe_match(chosen_at - matching);
         let (matched, chosen) = match first_match {
             Some(position) => (
                 Some(position),
@@ -334,7 +331,7 @@ impl Imposter {
                 return Outcome::Forward;
             }
             None => {
-                self.metrics.count_no_match(&self.scope);
+                self.metrics.count_no_match();
                 tracing::info!("{} no predicate match, using default response", self.scope);
                 (None, Arc::clone(&self.stub_settings.no_match))
             }

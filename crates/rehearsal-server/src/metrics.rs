@@ -7,7 +7,7 @@
 //! registry at start-up, so they never show; rehearsal reports them. Its `nodejs_*` metrics
 //! have no meaning here; the `process_*` ones are read from `/proc`.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use prometheus::core::{Collector, Desc};
@@ -103,37 +103,20 @@ impl Metrics {
             .expect("the text encoder writes to memory");
         String::from_utf8(out).expect("the text format is UTF-8")
     }
-
-    /// A connection to the imposter labelled `scope` was refused (`--localOnly`,
-    /// `--ipWhitelist`).
-    pub fn count_blocked(&self, scope: &str) {
-        self.blocked.with_label_values(&[&label(scope)]).inc();
-    }
-
-    fn for_imposter(&self, scope: &str) -> ImposterSeries {
-        let label = label(scope);
-        let labels = [label.as_str()];
-        ImposterSeries {
-            predicate_match: self.predicate_match.with_label_values(&labels),
-            requests: self.requests.with_label_values(&labels),
-            response_generation: self.response_generation.with_label_values(&labels),
-        }
-    }
-}
-
-/// mountebank's label: the imposter's log scope and a space.
-fn label(scope: &str) -> String {
-    format!("{scope} ")
 }
 
 /// The content type of `GET /metrics`: Prometheus' text format 0.0.4.
 pub const CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
 
-/// One imposter's series. They are made on its first request, as in mountebank, and then
-/// kept, so that counting a request looks nothing up.
-#[derive(Debug, Default)]
+/// One imposter's side of the server's metrics, under mountebank's label for it: its log
+/// scope and a space. The series a request always touches are made on its first request, as
+/// in mountebank, and then kept, so that counting a request looks nothing up.
+#[derive(Debug)]
 pub struct ImposterMetrics {
+    metrics: Arc<Metrics>,
+    label: String,
     series: OnceLock<ImposterSeries>,
+    no_match: OnceLock<IntCounter>,
 }
 
 #[derive(Debug)]
@@ -144,42 +127,71 @@ struct ImposterSeries {
 }
 
 impl ImposterMetrics {
+    /// The metrics of the imposter whose log scope is `scope`.
+    pub fn new(metrics: Arc<Metrics>, scope: &str) -> ImposterMetrics {
+        ImposterMetrics {
+            metrics,
+            label: format!("{scope} "),
+            series: OnceLock::new(),
+            no_match: OnceLock::new(),
+        }
+    }
+
     /// A request arrived.
-    pub fn count_request(&self, metrics: &Metrics, scope: &str) {
-        self.series(metrics, scope).requests.inc();
+    pub fn count_request(&self) {
+        self.series().requests.inc();
     }
 
     /// How long finding the stub took.
-    pub fn observe_match(&self, metrics: &Metrics, scope: &str, took: Duration) {
-        (self.series(metrics, scope).predicate_match).observe(took.as_secs_f64());
+    pub fn observe_match(&self, took: Duration) {
+        self.series().predicate_match.observe(took.as_secs_f64());
     }
 
     /// How long making the response took, from the stub's choice.
-    pub fn observe_response(&self, metrics: &Metrics, scope: &str, took: Duration) {
-        (self.series(metrics, scope).response_generation).observe(took.as_secs_f64());
+    pub fn observe_response(&self, took: Duration) {
+        self.series()
+            .response_generation
+            .observe(took.as_secs_f64());
     }
 
-    fn series(&self, metrics: &Metrics, scope: &str) -> &ImposterSeries {
-        self.series.get_or_init(|| metrics.for_imposter(scope))
-    }
-}
-
-impl Metrics {
     /// No stub matched a request.
-    pub fn count_no_match(&self, scope: &str) {
-        self.no_match.with_label_values(&[&label(scope)]).inc();
+    pub fn count_no_match(&self) {
+        let no_match = self
+            .no_match
+            .get_or_init(|| self.metrics.no_match.with_label_values(&[&self.label]));
+        no_match.inc();
+    }
+
+    /// A connection was refused (`--localOnly`, `--ipWhitelist`).
+    pub fn count_blocked(&self) {
+        self.metrics.blocked.with_label_values(&[&self.label]).inc();
     }
 
     /// A request was proxied, and the origin took `took` to answer.
-    pub fn observe_proxy(&self, scope: &str, took: Duration) {
-        let label = label(scope);
-        self.proxies.with_label_values(&[&label]).inc();
-        (self.proxy_duration.with_label_values(&[&label])).observe(took.as_secs_f64());
+    pub fn observe_proxy(&self, took: Duration) {
+        let labels = [self.label.as_str()];
+        self.metrics.proxies.with_label_values(&labels).inc();
+        (self.metrics.proxy_duration.with_label_values(&labels)).observe(took.as_secs_f64());
     }
 
     /// A response's behaviors took `took` to run.
-    pub fn observe_behaviors(&self, scope: &str, took: Duration) {
-        (self.behavior_duration.with_label_values(&[&label(scope)])).observe(took.as_secs_f64());
+    pub fn observe_behaviors(&self, took: Duration) {
+        (self
+            .metrics
+            .behavior_duration
+            .with_label_values(&[&self.label]))
+        .observe(took.as_secs_f64());
+    }
+
+    fn series(&self) -> &ImposterSeries {
+        self.series.get_or_init(|| {
+            let labels = [self.label.as_str()];
+            ImposterSeries {
+                predicate_match: self.metrics.predicate_match.with_label_values(&labels),
+                requests: self.metrics.requests.with_label_values(&labels),
+                response_generation: self.metrics.response_generation.with_label_values(&labels),
+            }
+        })
     }
 }
 

@@ -81,12 +81,20 @@ async fn connection(
                     }
                 }
             };
-            let answer = match outcome {
-                Outcome::RespondShared(chosen) => match &chosen.response {
-                    Response::Data(data) => data.clone(),
-                    _ => return,
-                },
-                Outcome::Write(data) => data,
+            // A shared response is written from where it is kept, without a copy.
+            let (shared, made);
+            let answer: &[u8] = match outcome {
+                Outcome::RespondShared(chosen) => {
+                    shared = chosen;
+                    match &shared.response {
+                        Response::Data(data) => data,
+                        _ => return,
+                    }
+                }
+                Outcome::Write(data) => {
+                    made = data;
+                    &made
+                }
                 Outcome::Fault(fault) => return break_connection(stream, fault).await,
                 // Only http imposters make these.
                 Outcome::Respond(_) | Outcome::Resolve(_) | Outcome::Forward => return,
@@ -96,9 +104,9 @@ async fn connection(
                 tracing::debug!(
                     "{} {request_from} <= {}",
                     imposter.scope(),
-                    abbreviated(&spec.mode.encode(&answer))
+                    abbreviated(&spec.mode.encode(answer))
                 );
-                if stream.write_all(&answer).await.is_err() {
+                if stream.write_all(answer).await.is_err() {
                     return;
                 }
             }

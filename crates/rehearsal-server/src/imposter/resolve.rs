@@ -73,8 +73,7 @@ impl Imposter {
         }
         let started = Instant::now();
         let made = behaviors::execute(&chosen.behaviors, request, is, &self.scope).await;
-        self.metrics
-            .observe_behaviors(&self.scope, started.elapsed());
+        self.metrics.observe_behaviors(started.elapsed());
         made
     }
 
@@ -137,7 +136,7 @@ impl Imposter {
         };
         // mountebank sets `injectHeaders` on the request object itself, so the behaviors and
         // the generated predicates both see them.
-        self.metrics.observe_proxy(&self.scope, started.elapsed());
+        self.metrics.observe_proxy(started.elapsed());
         let request = with_injected(request, config);
         let is = self.run_behaviors(chosen, &request, is).await?;
         if config.mode != ProxyMode::Transparent {

@@ -4,14 +4,14 @@ use super::*;
 
 #[test]
 fn imposter_series_appear_on_the_first_request_with_mountebanks_label() {
-    let metrics = Metrics::default();
-    let imposter = ImposterMetrics::default();
+    let metrics = Arc::new(Metrics::default());
+    let imposter = ImposterMetrics::new(Arc::clone(&metrics), "[http:4545]");
     let before = metrics.render();
     assert!(!before.contains("mb_request_total"), "{before}");
-    imposter.count_request(&metrics, "[http:4545]");
-    imposter.observe_match(&metrics, "[http:4545]", Duration::from_millis(2));
-    imposter.observe_response(&metrics, "[http:4545]", Duration::from_millis(20));
-    metrics.count_no_match("[http:4545]");
+    imposter.count_request();
+    imposter.observe_match(Duration::from_millis(2));
+    imposter.observe_response(Duration::from_millis(20));
+    imposter.count_no_match();
     let after = metrics.render();
     assert!(
         after.contains("mb_request_total{imposter=\"[http:4545] \"} 1\n"),

@@ -266,15 +266,23 @@ async fn bad_tls_fields_are_refused_with_what_to_fix() {
     server.shutdown().await;
 }
 
+/// A TLS connection to `localhost:port`, for the `CONNECT` tests.
+async fn tls_to(
+    connector: &tokio_rustls::TlsConnector,
+    port: u16,
+) -> tokio_rustls::client::TlsStream<TcpStream> {
+    let tcp = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+    let name = ServerName::try_from("localhost").unwrap();
+    connector.connect(name, tcp).await.unwrap()
+}
+
 #[tokio::test]
 async fn connect_tunnels_to_the_imposter_itself_with_tls_inside_tls() {
     let server = start_default().await;
     let (port, _) = https_imposter(&server, json!({})).await;
     let connector = client(&api_text(&server, "/tls/ca.pem").await, None);
     let exchange = async {
-        let tcp = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
-        let name = ServerName::try_from("localhost").unwrap();
-        let mut outer = connector.connect(name.clone(), tcp).await.unwrap();
+        let mut outer = tls_to(&connector, port).await;
         let connect =
             format!("CONNECT localhost:{port} HTTP/1.1\r\nHost: localhost:{port}\r\n\r\n");
         outer.write_all(connect.as_bytes()).await.unwrap();
@@ -282,6 +290,7 @@ async fn connect_tunnels_to_the_imposter_itself_with_tls_inside_tls() {
         outer.read_exact(&mut established).await.unwrap();
         assert_eq!(established, b"HTTP/1.1 200 Connection established\r\n\r\n");
         // As through mountebank's tunnel to its own TLS port: a second handshake, inside.
+        let name = ServerName::try_from("localhost").unwrap();
         let mut inner = connector.connect(name, outer).await.unwrap();
         inner
             .write_all(b"GET /inside HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
@@ -311,9 +320,7 @@ async fn a_client_that_speaks_before_the_tunnel_is_up_is_closed() {
     let (port, _) = https_imposter(&server, json!({})).await;
     let connector = client(&api_text(&server, "/tls/ca.pem").await, None);
     let exchange = async {
-        let tcp = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
-        let name = ServerName::try_from("localhost").unwrap();
-        let mut outer = connector.connect(name, tcp).await.unwrap();
+        let mut outer = tls_to(&connector, port).await;
         // The CONNECT and bytes after it in one write: no TLS session can start inside.
         outer
             .write_all(
