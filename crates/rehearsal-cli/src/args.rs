@@ -168,6 +168,22 @@ pub struct StartArgs {
         value_parser = clap::value_parser!(u64).range(1..)
     )]
     pub max_recorded_requests: Option<u64>,
+    /// rehearsal: the longest, in milliseconds, injected JavaScript may run at a time (a call,
+    /// a timer) before it is stopped and its request fails [default: 1000].
+    #[arg(
+        long = "injectionTimeLimit",
+        alias = "injection-time-limit",
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
+    pub injection_time_limit: Option<u64>,
+    /// rehearsal: the most memory, in MiB, each imposter's injected JavaScript may hold
+    /// [default: 64].
+    #[arg(
+        long = "injectionMemoryLimit",
+        alias = "injection-memory-limit",
+        value_parser = clap::value_parser!(u64).range(1..=4096)
+    )]
+    pub injection_memory_limit: Option<u64>,
     #[command(flatten)]
     pub later: LaterArgs,
 }

@@ -52,6 +52,8 @@ pub struct StartConfig {
     pub api_key: Option<String>,
     /// Requests kept per imposter (a rehearsal option; mountebank keeps them all).
     pub record_capacity: usize,
+    /// What injected JavaScript may use (rehearsal options).
+    pub injection_limits: rehearsal_script::Limits,
     /// Imposters to load after the API listens and before the pidfile is written.
     pub configfile: Option<ConfigFile>,
     /// Where the server keeps imposters so that they survive a restart.
@@ -118,6 +120,7 @@ impl StartConfig {
             record_capacity: self.record_capacity,
             datadir: self.datadir.clone(),
             cors_origin: self.origin.clone(),
+            injection_limits: self.injection_limits,
         }
     }
 }
@@ -289,6 +292,8 @@ const START_KEYS: &[&str] = &[
     "apikey",
     "rcfile",
     "maxRecordedRequests",
+    "injectionTimeLimit",
+    "injectionMemoryLimit",
     "configfile",
     "noParse",
     "datadir",
@@ -338,6 +343,16 @@ fn resolve_start(
     let max_recorded = match args.max_recorded_requests {
         Some(n) => Some(n),
         None => rc_number::<NonZeroU64>(rc, "maxRecordedRequests", "a positive whole number")?
+            .map(NonZeroU64::get),
+    };
+    let injection_time = match args.injection_time_limit {
+        Some(n) => Some(n),
+        None => rc_number::<NonZeroU64>(rc, "injectionTimeLimit", "a positive whole number")?
+            .map(NonZeroU64::get),
+    };
+    let injection_memory = match args.injection_memory_limit {
+        Some(n) => Some(n),
+        None => rc_number::<NonZeroU64>(rc, "injectionMemoryLimit", "a positive whole number")?
             .map(NonZeroU64::get),
     };
     let origin = match &args.origin {
@@ -464,6 +479,19 @@ fn resolve_start(
     if let Some(n) = max_recorded {
         options.insert("maxRecordedRequests".into(), json!(n));
     }
+    if let Some(n) = injection_time {
+        options.insert("injectionTimeLimit".into(), json!(n));
+    }
+    if let Some(n) = injection_memory {
+        options.insert("injectionMemoryLimit".into(), json!(n));
+    }
+    let defaults = rehearsal_script::Limits::default();
+    let injection_limits = rehearsal_script::Limits {
+        time: injection_time.map_or(defaults.time, std::time::Duration::from_millis),
+        memory: injection_memory.map_or(defaults.memory, |mib| {
+            usize::try_from(mib.min(4096) * 1024 * 1024).unwrap_or(usize::MAX)
+        }),
+    };
     let mut transports = Map::new();
     transports.insert(
         "console".into(),
@@ -510,6 +538,7 @@ fn resolve_start(
         record_capacity: max_recorded.map_or(DEFAULT_RECORD_CAPACITY, |n| {
             usize::try_from(n).unwrap_or(usize::MAX)
         }),
+        injection_limits,
         configfile,
         // mountebank's `if (options.datadir)`: an empty path is no datadir.
         datadir: datadir.filter(|dir| !dir.is_empty()).map(PathBuf::from),

@@ -7,8 +7,8 @@
 //! server reads and then picks the row from its text, `shellTransform` gives the command line
 //! and environment the server runs and reads the process's output. `copy` is pure.
 //!
-//! JavaScript (`decorate`, and `wait` given as a function) is refused when the imposter is
-//! created: rehearsal does not run JavaScript yet.
+//! JavaScript (`decorate`, and `wait` given as a function) is kept as its source; the server
+//! runs it, and only with `--allowInjection` (the stub refuses it otherwise).
 
 mod copy;
 mod csv;
@@ -22,7 +22,8 @@ use std::time::Duration;
 
 use serde_json::{Map, Value};
 
-use crate::{js, ErrorCode, MbError};
+use crate::inject::{function_of, Function};
+use crate::{js, MbError};
 
 pub use copy::CopyBehavior;
 pub use lookup::{LookupBehavior, LookupResult};
@@ -41,6 +42,10 @@ pub struct Behaviors {
 pub enum Behavior {
     /// Sleep this long before the next behavior.
     Wait(Duration),
+    /// Sleep as long as the JavaScript function returns.
+    WaitFunction(Function),
+    /// Change the response with a JavaScript function of the request and the response.
+    Decorate(Function),
     Copy(CopyBehavior),
     Lookup(LookupBehavior),
     ShellTransform(ShellTransform),
@@ -109,23 +114,17 @@ fn compile_one(key: &str, config: &Value) -> Result<Option<Behavior>, MbError> {
     let empty = Map::new();
     let object = value.as_object().unwrap_or(&empty);
     Ok(Some(match key {
-        "wait" => Behavior::Wait(wait_duration(value).ok_or_else(|| {
-            javascript_refused(
-                config,
-                "a wait behavior given as a string must hold a number of milliseconds",
-            )
-        })?),
+        // mountebank runs a wait that `parseInt` finds no number in as a function.
+        "wait" => match wait_duration(value) {
+            Some(duration) => Behavior::Wait(duration),
+            None => Behavior::WaitFunction(function_of(value)),
+        },
         "copy" => Behavior::Copy(CopyBehavior::compile(object)),
         "lookup" => Behavior::Lookup(LookupBehavior::compile(object)),
         "shellTransform" => {
             Behavior::ShellTransform(ShellTransform::new(value.as_str().unwrap_or_default()))
         }
-        "decorate" => {
-            return Err(javascript_refused(
-                config,
-                "the decorate behavior runs a JavaScript function",
-            ))
-        }
+        "decorate" => Behavior::Decorate(function_of(value)),
         _ => return Ok(None),
     }))
 }
@@ -145,19 +144,6 @@ fn wait_duration(value: &Value) -> Option<Duration> {
         1
     };
     Some(Duration::from_millis(milliseconds))
-}
-
-/// rehearsal cannot run JavaScript yet; only reached with `--allowInjection`, since without it
-/// mountebank's own refusal comes first.
-fn javascript_refused(config: &Value, what: &str) -> MbError {
-    MbError::new(
-        ErrorCode::InvalidInjection,
-        format!(
-            "JavaScript injection is not supported yet by rehearsal: {what}. \
-             Use copy, lookup or shellTransform instead, or mountebank for this imposter"
-        ),
-    )
-    .with_source(config.clone())
 }
 
 #[cfg(test)]

@@ -57,6 +57,19 @@ pub struct MbError {
     pub message: String,
     /// The offending JSON, shown to the client as the error's `source` field.
     pub source: Option<Value>,
+    /// What failed underneath, for errors of injected JavaScript (boxed: errors are passed
+    /// around far more often than they carry these).
+    pub details: Option<Box<ErrorDetails>>,
+}
+
+/// The `data`, `name` and `stack` fields mountebank adds to an error of injected JavaScript.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorDetails {
+    /// The message of what the function threw: mountebank's `data` field.
+    pub data: Option<String>,
+    /// Where the function failed: its error's name, message and stack. mountebank shows its
+    /// own stack there, with `name: "Error"` before it; the control API shows none.
+    pub stack: Option<String>,
 }
 
 impl std::fmt::Display for MbError {
@@ -74,6 +87,7 @@ impl MbError {
             code,
             message: message.into(),
             source: None,
+            details: None,
         }
     }
 
@@ -95,6 +109,23 @@ impl MbError {
         if let Some(source) = &self.source {
             map.insert("source".into(), source.clone());
         }
+        if let Some(details) = &self.details {
+            if let Some(data) = &details.data {
+                map.insert("data".into(), Value::from(data.clone()));
+            }
+            if let Some(stack) = &details.stack {
+                map.insert("name".into(), Value::from("Error"));
+                map.insert("stack".into(), Value::from(stack.clone()));
+            }
+        }
         Value::Object(map)
+    }
+
+    /// The error without its stack, as the control API and tcp imposters show errors.
+    pub fn without_stack(mut self) -> MbError {
+        if let Some(details) = &mut self.details {
+            details.stack = None;
+        }
+        self
     }
 }

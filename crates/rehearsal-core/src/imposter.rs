@@ -164,7 +164,9 @@ impl ImposterSpec {
             }
         };
         let tcp = match protocol {
-            Protocol::Tcp => Some(TcpSpec::compile(fields).map_err(|error| vec![error])?),
+            Protocol::Tcp => Some(
+                TcpSpec::compile(fields, options.allow_injection).map_err(|error| vec![error])?,
+            ),
             Protocol::Http | Protocol::Https | Protocol::Smtp => None,
         };
         let format = match (&tcp, protocol) {

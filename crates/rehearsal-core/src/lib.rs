@@ -8,6 +8,7 @@ pub mod behavior;
 pub mod dispatch;
 pub mod error;
 pub mod imposter;
+pub mod inject;
 pub mod js;
 pub mod near_miss;
 pub mod predicate;

@@ -18,6 +18,7 @@ pub(crate) mod selector;
 
 use serde_json::Value;
 
+use crate::inject::{Injector, NoInjection};
 use crate::{MbError, Request};
 
 pub use explain::Mismatch;
@@ -58,9 +59,16 @@ impl Predicate {
         model::required_equal(&self.node, "path")
     }
 
-    /// Whether the request satisfies this predicate.
+    /// Whether the request satisfies this predicate, taking an `inject` predicate as not
+    /// satisfied (see [`Predicate::evaluate`]).
     pub fn matches(&self, request: &Request) -> bool {
-        eval::matches(&self.node, request)
+        self.evaluate(request, &NoInjection).unwrap_or(false)
+    }
+
+    /// Whether the request satisfies this predicate, running `inject` functions with
+    /// `injector`; an error when one fails.
+    pub fn evaluate(&self, request: &Request, injector: &dyn Injector) -> Result<bool, MbError> {
+        eval::matches(&self.node, request, injector)
     }
 
     /// The operator's key in predicate JSON (`equals`, `deepEquals`, `not`, ...).
@@ -71,6 +79,7 @@ impl Predicate {
             model::Node::Not(_) => "not",
             model::Node::Or(_) => "or",
             model::Node::And(_) => "and",
+            model::Node::Inject(_) => "inject",
         }
     }
 

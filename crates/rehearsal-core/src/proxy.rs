@@ -23,6 +23,8 @@ pub struct ProxyConfig {
     pub generators: Vec<PredicateGenerator>,
     /// `addWaitBehavior`: recordings replay as slowly as the origin answered.
     pub add_wait_behavior: bool,
+    /// `addDecorateBehavior`: recordings carry this `decorate` function.
+    pub add_decorate_behavior: Option<Value>,
     /// `injectHeaders`, set on the forwarded request (replacing a header of the same name).
     pub inject_headers: Vec<(String, String)>,
     /// Client certificate and key (PEM) for origins that ask for one.
@@ -104,12 +106,6 @@ impl ProxyConfig {
             )));
         };
         let origin = parse_origin(to, format)?;
-        if fields.contains_key("addDecorateBehavior") {
-            return Err(MbError::new(
-                crate::ErrorCode::InvalidInjection,
-                "proxy.addDecorateBehavior needs JavaScript injection, which rehearsal does not support yet",
-            ));
-        }
         // mountebank treats any other mode, or none, as proxyOnce.
         let mode = match fields.get("mode").and_then(Value::as_str) {
             Some("proxyAlways") => ProxyMode::Always,
@@ -173,12 +169,18 @@ impl ProxyConfig {
             mode,
             generators,
             add_wait_behavior: fields.get("addWaitBehavior").is_some_and(is_truthy),
+            add_decorate_behavior: fields
+                .get("addDecorateBehavior")
+                .filter(|decorate| is_truthy(decorate))
+                .cloned(),
             inject_headers,
             client_cert,
         })
     }
 
-    /// The predicates a recording of `request` is filed under (`predicatesFor`).
+    /// The predicates a recording of `request` is filed under (`predicatesFor`), for proxies
+    /// whose generators run no JavaScript (the server runs those: see
+    /// [`PredicateGenerator::injected`]).
     pub fn predicates_for(&self, request: &Request) -> Vec<Value> {
         self.generators
             .iter()
@@ -187,17 +189,25 @@ impl ProxyConfig {
     }
 
     /// The response a recording stores (`newIsResponse`): the origin's answer as an `is`
-    /// response, with a `wait` behavior as long as the origin took when `addWaitBehavior` asks.
+    /// response, with a `wait` behavior as long as the origin took when `addWaitBehavior` asks,
+    /// and a `decorate` behavior when `addDecorateBehavior` gives one.
     pub fn recorded_response(&self, is: Map<String, Value>) -> Value {
         let wait = is
             .get("_proxyResponseTime")
             .filter(|time| is_truthy(time))
             .cloned()
             .filter(|_| self.add_wait_behavior);
+        let mut behaviors = Vec::new();
+        if let Some(wait) = wait {
+            behaviors.push(serde_json::json!({ "wait": wait }));
+        }
+        if let Some(decorate) = &self.add_decorate_behavior {
+            behaviors.push(serde_json::json!({ "decorate": decorate }));
+        }
         let mut response = Map::new();
         response.insert("is".into(), Value::Object(is));
-        if let Some(wait) = wait {
-            response.insert("behaviors".into(), serde_json::json!([{ "wait": wait }]));
+        if !behaviors.is_empty() {
+            response.insert("behaviors".into(), Value::Array(behaviors));
         }
         Value::Object(response)
     }

@@ -34,6 +34,8 @@ pub enum Response {
     Proxy(Box<ProxyConfig>),
     /// A tcp imposter's `is` response: the bytes to write, none for no reply.
     Data(Vec<u8>),
+    /// An `inject` response: a JavaScript function of the request makes the `is` response.
+    Inject(crate::inject::Function),
 }
 
 /// What an imposter's `is` responses are made of, which its protocol decides.
@@ -250,12 +252,8 @@ pub fn compile(json: &Value, default: &DefaultResponse) -> Result<Response, MbEr
         return ProxyConfig::compile(proxy, default.format)
             .map(|proxy| Response::Proxy(Box::new(proxy)));
     }
-    if present("inject") {
-        return Err(MbError::new(
-            crate::ErrorCode::InvalidInjection,
-            "JavaScript injection is not supported yet by rehearsal",
-        )
-        .with_source(json.clone()));
+    if let Some(function) = fields.get("inject").filter(|inject| is_truthy(inject)) {
+        return Ok(Response::Inject(crate::inject::function_of(function)));
     }
     Err(MbError::bad_data("unrecognized response type").with_source(json.clone()))
 }

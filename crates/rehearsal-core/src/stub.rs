@@ -6,6 +6,7 @@ use std::sync::Arc;
 use serde_json::{Map, Value};
 
 use crate::behavior::Behaviors;
+use crate::inject::Injector;
 use crate::predicate::{CompileOptions, Predicate};
 use crate::response::{self, DefaultResponse, Response};
 use crate::{ErrorCode, MbError, Request};
@@ -186,11 +187,21 @@ impl Stub {
         })
     }
 
-    /// Whether every predicate matches the request (a stub without predicates matches all).
+    /// Whether every predicate matches the request (a stub without predicates matches all),
+    /// running `inject` predicates with `injector`; an error when one fails.
+    pub fn evaluate(&self, request: &Request, injector: &dyn Injector) -> Result<bool, MbError> {
+        for predicate in &self.predicates {
+            if !predicate.evaluate(request, injector)? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// [`Stub::evaluate`] for stubs without `inject` predicates.
     pub fn matches(&self, request: &Request) -> bool {
-        self.predicates
-            .iter()
-            .all(|predicate| predicate.matches(request))
+        self.evaluate(request, &crate::inject::NoInjection)
+            .unwrap_or(false)
     }
 
     /// The lower-cased path a request must have for this stub to match, when a predicate

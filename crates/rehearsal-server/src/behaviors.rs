@@ -9,6 +9,8 @@ use serde_json::{Map, Value};
 use tokio::io::{AsyncRead, AsyncReadExt};
 use tokio::process::Command;
 
+use crate::scripts::Scripts;
+
 /// The most a shell transform may print. mountebank allows Node's longest string (about half a
 /// gigabyte); a response that large is a mistake, and reading it all would exhaust memory.
 const MAX_SHELL_OUTPUT: u64 = 64 * 1024 * 1024;
@@ -19,6 +21,7 @@ pub async fn execute(
     request: &Request,
     mut response: Map<String, Value>,
     scope: &str,
+    scripts: &Scripts,
 ) -> Result<Map<String, Value>, MbError> {
     for behavior in behaviors {
         response = match behavior {
@@ -27,6 +30,13 @@ pub async fn execute(
                 tokio::time::sleep(*duration).await;
                 response
             }
+            Behavior::WaitFunction(function) => {
+                let duration = scripts.wait(function).await?;
+                tracing::debug!("{scope} Waiting {} ms...", duration.as_millis());
+                tokio::time::sleep(duration).await;
+                response
+            }
+            Behavior::Decorate(function) => scripts.decorate(function, request, response).await?,
             Behavior::Copy(copy) => {
                 copy.apply(request, &mut response)?;
                 response

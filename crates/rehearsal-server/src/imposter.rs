@@ -23,6 +23,7 @@ use crate::clock;
 use crate::contract::ContractProxy;
 use crate::metrics::{ImposterMetrics, Metrics};
 use crate::recorder::{Recorder, DEFAULT_CAPACITY};
+use crate::scripts::Scripts;
 use crate::store::Store;
 use crate::tls::ImposterTls;
 
@@ -73,6 +74,7 @@ impl StubSet {
 fn reads_whole_request(stub: &Stub) -> bool {
     stub.responses_json().any(|response| {
         response.get("proxy").is_some()
+            || response.get("inject").is_some()
             || response
                 .get("behaviors")
                 .and_then(Value::as_array)
@@ -87,6 +89,8 @@ pub struct ImposterSettings {
     pub record_matches: bool,
     /// How many requests are kept when recording.
     pub record_capacity: usize,
+    /// What injected JavaScript may use.
+    pub injection_limits: rehearsal_script::Limits,
 }
 
 /// What the connection should do for one request.
@@ -155,6 +159,8 @@ pub struct Imposter {
     /// A `tcp` imposter's mode and end-of-request resolver.
     tcp: Option<TcpSpec>,
     metrics: ImposterMetrics,
+    /// The imposter's injected JavaScript, with its `state`.
+    scripts: Arc<Scripts>,
 }
 
 impl Imposter {
@@ -172,6 +178,7 @@ impl Imposter {
             None => format!("[{}:{port}]", spec.protocol.as_str()),
         };
         let metrics = ImposterMetrics::new(metrics, &scope);
+        let scripts = Arc::new(Scripts::new(&scope, settings.injection_limits));
         Imposter {
             protocol: spec.protocol,
             port,
@@ -195,7 +202,13 @@ impl Imposter {
             tcp: spec.tcp,
             store,
             metrics,
+            scripts,
         }
+    }
+
+    /// The imposter's injected JavaScript.
+    pub fn scripts(&self) -> &Arc<Scripts> {
+        &self.scripts
     }
 
     /// A connection to this imposter was refused (`--localOnly`, `--ipWhitelist`).
@@ -318,8 +331,21 @@ impl Imposter {
             self.requests.push(&Value::Object(recorded));
         }
         let matching = Instant::now();
-        let first_match = (stubs.index.candidates(&request))
-            .find(|&position| stubs.stubs[position].stub.matches(&request));
+        let mut first_match = None;
+        for position in stubs.index.candidates(&request) {
+            match stubs.stubs[position]
+                .stub
+                .evaluate(&request, self.scripts.as_ref())
+            {
+                Ok(true) => {
+                    first_match = Some(position);
+                    break;
+                }
+                Ok(false) => {}
+                // An `inject` predicate failed: so does the request, as in mountebank.
+                Err(error) => return self.failure(error),
+            }
+        }
         let chosen_at = Instant::now();
         self.metrics.observe_match(chosen_at - matching);
         let (matched, chosen) = match first_match {
@@ -348,7 +374,7 @@ impl Imposter {
                 stubs.stubs[index].matches.push(&record);
             }
         }
-        let waits = matches!(chosen.response, Response::Proxy(_))
+        let waits = matches!(chosen.response, Response::Proxy(_) | Response::Inject(_))
             || (matches!(chosen.response, Response::Is(_) | Response::Data(_))
                 && !chosen.behaviors.is_empty());
         if waits {
@@ -369,7 +395,9 @@ impl Imposter {
             }
             // Only http requests are CORS preflights.
             (Response::Data(data), Some(_)) => Outcome::Write(data.clone()),
-            (Response::Proxy(_), _) => unreachable!("proxies are resolved above"),
+            (Response::Proxy(_) | Response::Inject(_), _) => {
+                unreachable!("proxies and injections are resolved above")
+            }
         }
     }
 
@@ -377,11 +405,18 @@ impl Imposter {
     /// `500` response for http, written as it is for tcp.
     fn failure(&self, error: MbError) -> Outcome {
         tracing::error!("{} X=> {}", self.scope, error.to_json());
-        let errors = serde_json::json!({ "errors": [error.to_json()] }).to_string();
         match self.protocol {
-            // smtp imposters resolve nothing; a tcp client reads the JSON as it is.
-            Protocol::Tcp | Protocol::Smtp => Outcome::Write(errors.into_bytes()),
-            Protocol::Http | Protocol::Https => Outcome::Respond(imposter_error(errors)),
+            // smtp imposters resolve nothing; a tcp client reads the JSON as it is, which
+            // mountebank writes without the error's name and stack.
+            Protocol::Tcp | Protocol::Smtp => {
+                let errors = serde_json::json!({ "errors": [error.without_stack().to_json()] });
+                let errors = errors.to_string();
+                Outcome::Write(errors.into_bytes())
+            }
+            Protocol::Http | Protocol::Https => {
+                let errors = serde_json::json!({ "errors": [error.to_json()] }).to_string();
+                Outcome::Respond(imposter_error(errors))
+            }
         }
     }
 
@@ -465,15 +500,18 @@ fn with_cors(
 }
 
 /// How mountebank answers when an http imposter fails on a request: 500 with its error JSON.
+/// mountebank's answer when it cannot make a response: Node's defaults, so the connection
+/// stays open.
 fn imposter_error(errors: String) -> PreparedResponse {
     PreparedResponse {
         status: 500,
         headers: vec![
             ("content-type".into(), "application/json".into()),
-            ("Connection".into(), "close".into()),
+            ("Connection".into(), "keep-alive".into()),
+            ("Keep-Alive".into(), "timeout=5".into()),
         ],
         body: errors.into_bytes(),
-        closes_connection: true,
+        closes_connection: false,
     }
 }
 

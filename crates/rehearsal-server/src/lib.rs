@@ -18,6 +18,7 @@ mod printer;
 mod proxy;
 mod recorder;
 mod registry;
+mod scripts;
 mod smtp;
 mod store;
 mod tcp;
@@ -60,6 +61,8 @@ pub struct ServerConfig {
     pub datadir: Option<PathBuf>,
     /// `--origin`: the origin the control API answers cross-origin requests for (CORS).
     pub cors_origin: Option<String>,
+    /// `--injectionTimeLimit`, `--injectionMemoryLimit`: what injected JavaScript may use.
+    pub injection_limits: rehearsal_script::Limits,
 }
 
 impl Default for ServerConfig {
@@ -79,6 +82,7 @@ impl Default for ServerConfig {
             record_capacity: recorder::DEFAULT_CAPACITY,
             datadir: None,
             cors_origin: None,
+            injection_limits: rehearsal_script::Limits::default(),
         }
     }
 }
@@ -118,6 +122,7 @@ impl Server {
         let settings = imposter::ImposterSettings {
             record_matches: config.debug,
             record_capacity: config.record_capacity,
+            injection_limits: config.injection_limits,
         };
         let options = rehearsal_core::ServerOptions {
             allow_injection: config.allow_injection,

@@ -6,6 +6,7 @@
 //! acknowledges only what survives a crash (docs/datadir.md).
 
 use crate::metrics::Metrics;
+use crate::scripts::Scripts;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io;
 use std::sync::{Arc, Mutex, RwLock};
@@ -124,6 +125,9 @@ impl Registry {
                 spec.protocol.as_str()
             ))]);
         }
+        Scripts::new("[dry run]", self.settings.injection_limits)
+            .dry_run_generators(&spec.stubs, spec.protocol)
+            .await?;
         let tls = match &spec.tls {
             Some(tls) => Some(ImposterTls::new(tls, &self.certificates).map_err(|e| vec![e])?),
             None => None,

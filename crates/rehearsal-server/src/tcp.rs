@@ -6,7 +6,7 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use rehearsal_core::imposter::{Received, TcpSpec};
+use rehearsal_core::imposter::TcpSpec;
 use rehearsal_core::{Request, Response};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -46,7 +46,7 @@ async fn connection(
 ) {
     let ip = ip_text(&peer);
     let request_from = format!("{ip}:{}", peer.port());
-    let mut received = Received::new(&spec.end_of_request);
+    let mut received = imposter.scripts().received(&spec.end_of_request, spec.mode);
     loop {
         let buffer = received.buffer();
         buffer.reserve(READ_SIZE);

@@ -154,7 +154,7 @@ fn unknown_keys_alone_are_unrecognized_and_beside_a_behavior_allowed() {
         ]
     );
     let error = &Behaviors::validate(Some(&json!([{"foo": 1}])))[0];
-    assert_eq!(error.code, ErrorCode::BadData);
+    assert_eq!(error.code, crate::ErrorCode::BadData);
     assert_eq!(error.source, Some(json!({"foo": 1})));
 }
 
@@ -192,22 +192,29 @@ fn behaviors_must_be_an_array_unless_falsy() {
 }
 
 #[test]
-fn javascript_is_refused_as_not_supported_yet() {
-    for behavior in [
-        json!({"decorate": "function (config) {}"}),
-        json!({"wait": "function () { return 5; }"}),
-    ] {
-        let error = Behaviors::compile(Some(&json!([behavior.clone()]))).expect_err("refused");
-        assert_eq!(error.code, ErrorCode::InvalidInjection);
-        assert!(
-            error
-                .message
-                .starts_with("JavaScript injection is not supported yet by rehearsal"),
-            "{}",
-            error.message
-        );
-        assert_eq!(error.source, Some(behavior));
-    }
+fn javascript_behaviors_are_kept_as_their_functions() {
+    let compiled = compile(json!([
+        {"decorate": "function (config) {}"},
+        {"wait": "function () { return 5; }"},
+        {"wait": "25ms"}
+    ]));
+    let kinds: Vec<String> = compiled
+        .iter()
+        .map(|behavior| match behavior {
+            Behavior::Decorate(function) => format!("decorate {function}"),
+            Behavior::WaitFunction(function) => format!("wait {function}"),
+            Behavior::Wait(duration) => format!("wait {} ms", duration.as_millis()),
+            other => format!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "decorate function (config) {}",
+            "wait function () { return 5; }",
+            "wait 25 ms"
+        ]
+    );
 }
 
 #[test]
@@ -819,7 +826,7 @@ fn behavior_errors_come_before_repeat_errors_response_by_response() {
 }
 
 #[test]
-fn decorate_is_refused_by_mountebanks_rule_first_then_as_not_supported() {
+fn decorate_needs_allow_injection() {
     let stub = json!({"responses": [{"is": {}, "behaviors": [{"decorate": "function () {}"}]}]});
     let without = compile_stub(stub.clone(), false).expect_err("no --allowInjection");
     assert_eq!(
@@ -827,10 +834,7 @@ fn decorate_is_refused_by_mountebanks_rule_first_then_as_not_supported() {
         "JavaScript injection is not allowed unless mb is run with the --allowInjection flag"
     );
     assert_eq!(without.len(), 1);
-    let with = compile_stub(stub, true).expect_err("no JavaScript yet");
-    assert!(with[0]
-        .message
-        .starts_with("JavaScript injection is not supported yet by rehearsal"));
+    assert!(compile_stub(stub, true).is_ok());
 }
 
 #[test]
@@ -861,6 +865,7 @@ fn legacy_behaviors_are_upcast_in_mountebanks_order() {
             Behavior::Copy(_) => "copy",
             Behavior::Lookup(_) => "lookup",
             Behavior::ShellTransform(_) => "shellTransform",
+            Behavior::WaitFunction(_) | Behavior::Decorate(_) => "javascript",
         })
         .collect();
     assert_eq!(kinds, ["wait", "copy", "shellTransform"]);

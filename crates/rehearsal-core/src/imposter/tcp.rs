@@ -9,6 +9,7 @@
 use base64::Engine as _;
 use serde_json::{Map, Value};
 
+use crate::inject::{function_of, Function};
 use crate::{ErrorCode, MbError};
 
 /// The fields of a `tcp` imposter that `http` ones do not have.
@@ -66,6 +67,9 @@ pub enum EndOfRequest {
     /// A request starts with its length: `bytes` bytes at `offset`, read in `order`; the whole
     /// request is `offset + bytes + length + adjustment` bytes long.
     LengthPrefix(LengthPrefix),
+    /// mountebank's `inject`: a JavaScript function of everything received since the last
+    /// request says whether it is a whole request (see [`Received::with_resolver`]).
+    Inject(Function),
 }
 
 /// The length field of a length-prefixed protocol, as Netty's `LengthFieldBasedFrameDecoder`
@@ -91,12 +95,24 @@ pub const MAX_REQUEST_BYTES: usize = 64 * 1024 * 1024;
 /// The bytes a connection has received and not yet taken as requests, cut by an
 /// [`EndOfRequest`]. It remembers how far it has looked for a delimiter, so that a request
 /// arriving in many small reads is scanned once, not once per read.
-#[derive(Debug)]
 pub struct Received<'a> {
     end: &'a EndOfRequest,
     bytes: Vec<u8>,
     /// How many bytes at the front are known to hold no delimiter.
     scanned: usize,
+    resolver: Option<Resolver<'a>>,
+}
+
+/// Runs an [`EndOfRequest::Inject`] function on the bytes received.
+pub type Resolver<'a> = Box<dyn FnMut(&Function, &[u8]) -> bool + Send + 'a>;
+
+impl std::fmt::Debug for Received<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Received")
+            .field("end", self.end)
+            .field("bytes", &self.bytes.len())
+            .finish()
+    }
 }
 
 impl<'a> Received<'a> {
@@ -105,6 +121,16 @@ impl<'a> Received<'a> {
             end,
             bytes: Vec::new(),
             scanned: 0,
+            resolver: None,
+        }
+    }
+
+    /// Bytes cut by `end`, with what runs its JavaScript when it is
+    /// [`EndOfRequest::Inject`]; without a resolver, each read is a request.
+    pub fn with_resolver(end: &'a EndOfRequest, resolver: Resolver<'a>) -> Received<'a> {
+        Received {
+            resolver: Some(resolver),
+            ..Received::new(end)
         }
     }
 
@@ -131,6 +157,12 @@ impl<'a> Received<'a> {
                 found
             }
             EndOfRequest::LengthPrefix(prefix) => prefix.request_length(received)?,
+            // As in mountebank, everything received is one request once the function says so.
+            EndOfRequest::Inject(function) if !received.is_empty() => match &mut self.resolver {
+                Some(resolve) => resolve(function, received).then_some(received.len()),
+                None => Some(received.len()),
+            },
+            EndOfRequest::Inject(_) => None,
         };
         match end {
             Some(end) if end <= self.bytes.len() => {
@@ -179,7 +211,8 @@ impl LengthPrefix {
 
 impl TcpSpec {
     /// Reads `mode` and `endOfRequestResolver` from an imposter creation request.
-    pub fn compile(fields: &Map<String, Value>) -> Result<TcpSpec, MbError> {
+    /// A JavaScript resolver needs `allow_injection`.
+    pub fn compile(fields: &Map<String, Value>, allow_injection: bool) -> Result<TcpSpec, MbError> {
         let mode = match fields.get("mode") {
             None | Some(Value::Null) => TcpMode::Text,
             Some(Value::String(mode)) if mode.is_empty() => TcpMode::Text,
@@ -197,7 +230,7 @@ impl TcpSpec {
             .cloned();
         let end_of_request = match &resolver_json {
             None => EndOfRequest::EachRead,
-            Some(json) => compile_resolver(json, mode)?,
+            Some(json) => compile_resolver(json, mode, allow_injection)?,
         };
         Ok(TcpSpec {
             mode,
@@ -207,7 +240,11 @@ impl TcpSpec {
     }
 }
 
-fn compile_resolver(json: &Value, mode: TcpMode) -> Result<EndOfRequest, MbError> {
+fn compile_resolver(
+    json: &Value,
+    mode: TcpMode,
+    allow_injection: bool,
+) -> Result<EndOfRequest, MbError> {
     let usage = "'endOfRequestResolver' must be {\"delimiter\": \"...\"} or {\"lengthPrefix\": {\"bytes\": 1|2|4|8, \"offset\": 0, \"endian\": \"big\"|\"little\", \"adjustment\": 0}} (docs/extensions.md)";
     let Value::Object(fields) = json else {
         return Err(MbError::bad_data(usage).with_source(json.clone()));
@@ -217,9 +254,10 @@ fn compile_resolver(json: &Value, mode: TcpMode) -> Result<EndOfRequest, MbError
         .filter(|key| fields.contains_key(*key))
         .collect();
     match kinds.as_slice() {
+        ["inject"] if allow_injection => Ok(EndOfRequest::Inject(function_of(&fields["inject"]))),
         ["inject"] => Err(MbError::new(
             ErrorCode::InvalidInjection,
-            "endOfRequestResolver.inject needs JavaScript injection, which rehearsal does not support yet; a {\"delimiter\"} or {\"lengthPrefix\"} resolver needs none (docs/extensions.md)",
+            "JavaScript injection is not allowed unless mb is run with the --allowInjection flag",
         )
         .with_source(json.clone())),
         ["delimiter"] => compile_delimiter(&fields["delimiter"], mode)

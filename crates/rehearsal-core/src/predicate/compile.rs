@@ -65,7 +65,12 @@ pub(super) fn compile(json: &Value, options: &CompileOptions) -> Result<Node, Mb
                 Node::And(nodes)
             })
         }
-        "inject" => Err(injection_error(options).with_source(json.clone())),
+        "inject" if options.allow_injection => Ok(Node::Inject(crate::inject::function_of(value))),
+        "inject" => Err(MbError::new(
+            ErrorCode::InvalidInjection,
+            "JavaScript injection is not allowed unless mb is run with the --allowInjection flag",
+        )
+        .with_source(json.clone())),
         "deepEquals" => {
             let fields = operator_object(operator, value).map_err(bad)?;
             refuse_in_binary_mode(predicate, Op::Equals, options)?;
@@ -107,16 +112,6 @@ pub(super) fn compile(json: &Value, options: &CompileOptions) -> Result<Node, Mb
             }))
         }
     }
-}
-
-fn injection_error(options: &CompileOptions) -> MbError {
-    let message = if options.allow_injection {
-        "JavaScript injection is not supported yet by rehearsal: the inject predicate cannot \
-         be used; express the condition with equals, matches, exists, and, or, not"
-    } else {
-        "JavaScript injection is not allowed unless mb is run with the --allowInjection flag"
-    };
-    MbError::new(ErrorCode::InvalidInjection, message)
 }
 
 trait OrSource {

@@ -8,16 +8,37 @@ use serde_json::{Map, Value};
 
 use super::model::{DeepEqualsPredicate, Expected, FieldPredicate, Leaf, Node, Normalizer, Op};
 use super::normalize::{js_string, lower_eq, lowercase, stable_eq, Transformed};
-use crate::Request;
+use crate::inject::Injector;
+use crate::{MbError, Request};
 
-pub(super) fn matches(node: &Node, request: &Request) -> bool {
-    match node {
+/// Whether `node` matches; an error only when an `inject` function fails.
+pub(super) fn matches(
+    node: &Node,
+    request: &Request,
+    injector: &dyn Injector,
+) -> Result<bool, MbError> {
+    Ok(match node {
         Node::Fields(predicate) => predicate.matches(&request.0),
         Node::DeepEquals(predicate) => predicate.matches(&request.0),
-        Node::Not(inner) => !matches(inner, request),
-        Node::Or(nodes) => nodes.iter().any(|node| matches(node, request)),
-        Node::And(nodes) => nodes.iter().all(|node| matches(node, request)),
-    }
+        Node::Not(inner) => !matches(inner, request, injector)?,
+        Node::Or(nodes) => {
+            for node in nodes {
+                if matches(node, request, injector)? {
+                    return Ok(true);
+                }
+            }
+            false
+        }
+        Node::And(nodes) => {
+            for node in nodes {
+                if !matches(node, request, injector)? {
+                    return Ok(false);
+                }
+            }
+            true
+        }
+        Node::Inject(function) => injector.predicate(function, request)?,
+    })
 }
 
 /// A request value found by a lookup. `Raw` values come straight from the request and still

@@ -38,7 +38,9 @@ pub(super) fn explain(node: &Node, json: &Value, request: &Request) -> Vec<Misma
         Node::Fields(predicate) => fields(predicate, json, request),
         Node::DeepEquals(predicate) => deep_equals(predicate, json, request),
         // A logical predicate fails as a whole: naming one branch would guess at intent.
-        Node::Not(_) | Node::Or(_) | Node::And(_) => vec![whole(json)],
+        // A logical predicate fails as a whole: naming one branch would guess at intent; an
+        // injected function is not run again to explain itself.
+        Node::Not(_) | Node::Or(_) | Node::And(_) | Node::Inject(_) => vec![whole(json)],
     }
 }
 

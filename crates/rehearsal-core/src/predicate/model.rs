@@ -1,6 +1,7 @@
 //! The compiled form of a predicate: what `compile` produces and `eval` walks. Nothing here
 //! refers to the predicate JSON any more.
 
+use crate::inject::Function;
 use regex::Regex;
 use serde_json::Value;
 
@@ -17,6 +18,8 @@ pub(super) enum Node {
     Not(Box<Node>),
     Or(Vec<Node>),
     And(Vec<Node>),
+    /// `inject`: a JavaScript function of the request, run by the server.
+    Inject(Function),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,6 +114,7 @@ pub(super) fn collect_fields(node: &Node, fields: &mut Vec<String>) -> bool {
             true
         }
         Node::Not(inner) => collect_fields(inner, fields),
+        Node::Inject(_) => false,
         Node::Or(nodes) | Node::And(nodes) => nodes.iter().all(|node| collect_fields(node, fields)),
     }
 }
@@ -145,6 +149,8 @@ pub(super) fn required_equal(node: &Node, field: &str) -> Option<String> {
                 _ => None,
             }),
         Node::And(nodes) => nodes.iter().find_map(|node| required_equal(node, field)),
-        Node::Fields(_) | Node::DeepEquals(_) | Node::Not(_) | Node::Or(_) => None,
+        Node::Fields(_) | Node::DeepEquals(_) | Node::Not(_) | Node::Or(_) | Node::Inject(_) => {
+            None
+        }
     }
 }

@@ -1266,22 +1266,66 @@ fn injection() {
         ErrorCode::InvalidInjection,
         "JavaScript injection is not allowed unless mb is run with the --allowInjection flag",
     );
-    let allowed = CompileOptions {
-        allow_injection: true,
-        binary_mode: false,
-    };
-    check_error_with(
-        allowed,
-        inject,
-        ErrorCode::InvalidInjection,
-        "not supported yet by rehearsal",
-    );
     check_error_with(
         CompileOptions::default(),
         r#"{"or": [{"equals": {}}, {"inject": "x"}]}"#,
         ErrorCode::InvalidInjection,
         "--allowInjection",
     );
+    let allowed = CompileOptions {
+        allow_injection: true,
+        binary_mode: false,
+    };
+    let json: Value = serde_json::from_str(
+        r#"{"and": [{"equals": {"method": "GET"}}, {"not": {"inject": "function (config) { return config.request.path === '/no'; }"}}]}"#,
+    )
+    .unwrap();
+    let predicate = Predicate::compile(&json, &allowed).expect("compiles");
+    assert_eq!(
+        predicate.request_fields(),
+        None,
+        "a function may read any field"
+    );
+
+    struct PathIsNo;
+    impl crate::inject::Injector for PathIsNo {
+        fn predicate(
+            &self,
+            function: &crate::inject::Function,
+            request: &Request,
+        ) -> Result<bool, crate::MbError> {
+            assert!(function.contains("config.request.path"));
+            Ok(request.field("path") == Some(&Value::from("/no")))
+        }
+    }
+    let request = |path: &str| {
+        Request(
+            serde_json::json!({"method": "GET", "path": path})
+                .as_object()
+                .unwrap()
+                .clone(),
+        )
+    };
+    assert_eq!(predicate.evaluate(&request("/yes"), &PathIsNo), Ok(true));
+    assert_eq!(predicate.evaluate(&request("/no"), &PathIsNo), Ok(false));
+
+    struct Fails;
+    impl crate::inject::Injector for Fails {
+        fn predicate(
+            &self,
+            _: &crate::inject::Function,
+            _: &Request,
+        ) -> Result<bool, crate::MbError> {
+            Err(crate::MbError::new(
+                ErrorCode::InvalidInjection,
+                "invalid predicate injection",
+            ))
+        }
+    }
+    let failed = predicate.evaluate(&request("/yes"), &Fails).unwrap_err();
+    assert_eq!(failed.message, "invalid predicate injection");
+    // Without a script host (explaining a miss) the function counts as not satisfied.
+    assert!(predicate.matches(&request("/yes")));
 }
 
 #[test]

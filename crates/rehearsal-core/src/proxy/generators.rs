@@ -4,8 +4,10 @@
 
 use serde_json::{Map, Value};
 
+use crate::inject::{function_of, Function};
+use crate::js::is_truthy;
 use crate::predicate::FieldSelector;
-use crate::{ErrorCode, MbError, Request};
+use crate::{MbError, Request};
 
 /// One element of `predicateGenerators`.
 #[derive(Debug, Clone)]
@@ -21,6 +23,8 @@ pub struct PredicateGenerator {
     ignore: Option<Value>,
     /// The `jsonpath` or `xpath` parameter, which selects from each recorded field.
     selector: Option<FieldSelector>,
+    /// `inject`: a JavaScript function of the request returns the predicates instead.
+    inject: Option<Function>,
 }
 
 impl PartialEq for PredicateGenerator {
@@ -30,11 +34,13 @@ impl PartialEq for PredicateGenerator {
             &self.matches,
             &self.operator,
             &self.ignore,
+            &self.inject,
         ) == (
             &other.parameters,
             &other.matches,
             &other.operator,
             &other.ignore,
+            &other.inject,
         )
     }
 }
@@ -46,11 +52,16 @@ impl PredicateGenerator {
                 "each predicate generator must be an object such as {{\"matches\": {{\"path\": true}}}}, not {json}"
             )));
         };
-        if fields.contains_key("inject") {
-            return Err(MbError::new(
-                ErrorCode::InvalidInjection,
-                "predicate generators with 'inject' need JavaScript injection, which rehearsal does not support yet",
-            ));
+        // mountebank runs an `inject` generator's function and reads nothing else of it.
+        if let Some(function) = fields.get("inject").filter(|inject| is_truthy(inject)) {
+            return Ok(PredicateGenerator {
+                parameters: Map::new(),
+                matches: Map::new(),
+                operator: None,
+                ignore: None,
+                selector: None,
+                inject: Some(function_of(function)),
+            });
         }
         let Some(Value::Object(matches)) = fields.get("matches") else {
             return Err(MbError::bad_data(
@@ -90,7 +101,14 @@ impl PredicateGenerator {
             operator,
             ignore: fields.get("ignore").cloned(),
             selector,
+            inject: None,
         })
+    }
+
+    /// The JavaScript function that makes this generator's predicates, when it has one; the
+    /// server runs it, and [`PredicateGenerator::predicates_for`] makes none.
+    pub fn injected(&self) -> Option<&Function> {
+        self.inject.as_ref()
     }
 
     /// The predicates this generator makes for `request`: one per field of `matches`.

@@ -169,19 +169,31 @@ fn recordings_wait_as_long_as_the_origin_took_only_when_asked() {
 }
 
 #[test]
-fn predicate_generators_with_inject_wait_for_javascript() {
-    let refused = ProxyConfig::compile(
-        &json!({"to": "http://o", "predicateGenerators": [
-            {"inject": "function (config) { return []; }"}
+fn injected_generators_and_decorate_behaviors_are_kept_for_the_server() {
+    let config = ProxyConfig::compile(
+        &json!({"to": "http://o", "addWaitBehavior": true,
+        "addDecorateBehavior": "function (config) {}",
+        "predicateGenerators": [
+            {"inject": "function (config) { return []; }"},
+            {"matches": {"path": true}}
         ]}),
         ResponseFormat::Http,
     )
-    .unwrap_err();
-    assert_eq!(refused.code, crate::ErrorCode::InvalidInjection);
-    let decorate = ProxyConfig::compile(
-        &json!({"to": "http://o", "addDecorateBehavior": "function (config) {}"}),
-        ResponseFormat::Http,
-    )
-    .unwrap_err();
-    assert_eq!(decorate.code, crate::ErrorCode::InvalidInjection);
+    .expect("compiles");
+    assert_eq!(
+        config.generators[0].injected().map(|f| f.as_ref()),
+        Some("function (config) { return []; }")
+    );
+    assert_eq!(config.generators[1].injected(), None);
+    let recorded = config.recorded_response(
+        json!({"statusCode": 200, "_proxyResponseTime": 12})
+            .as_object()
+            .unwrap()
+            .clone(),
+    );
+    assert_eq!(
+        recorded["behaviors"],
+        json!([{"wait": 12}, {"decorate": "function (config) {}"}]),
+        "in mountebank's order"
+    );
 }

@@ -44,14 +44,26 @@ fn stub_index(imposter: &Imposter, raw: &str) -> Result<usize, ApiError> {
 }
 
 /// Compiles one stub with the imposter's settings.
-fn compile_one(imposter: &Imposter, stub: &Value) -> Result<Stub, ApiError> {
-    let compiled = imposter
-        .compile_stubs(std::slice::from_ref(stub))
-        .map_err(ApiError::from_errors)?;
+async fn compile_one(imposter: &Imposter, stub: &Value) -> Result<Stub, ApiError> {
+    let compiled = compile(imposter, std::slice::from_ref(stub)).await?;
     compiled
         .into_iter()
         .next()
         .ok_or_else(|| MbError::bad_data("the stub could not be compiled").into())
+}
+
+/// Compiles stubs with the imposter's settings, and dry-runs their predicate generators as
+/// mountebank does.
+async fn compile(imposter: &Imposter, stubs: &[Value]) -> Result<Vec<Stub>, ApiError> {
+    let compiled = imposter
+        .compile_stubs(stubs)
+        .map_err(ApiError::from_errors)?;
+    imposter
+        .scripts()
+        .dry_run_generators(&compiled, imposter.protocol)
+        .await
+        .map_err(ApiError::from_errors)?;
+    Ok(compiled)
 }
 
 pub async fn replace_all(
@@ -68,9 +80,7 @@ pub async fn replace_all(
             Some(Value::Array(stubs)) => stubs,
             Some(_) => return Err(MbError::bad_data("'stubs' must be an array").into()),
         };
-        let compiled = imposter
-            .compile_stubs(stubs)
-            .map_err(ApiError::from_errors)?;
+        let compiled = compile(&imposter, stubs).await?;
         imposter.change_stubs(|current, wrap| *current = compiled.into_iter().map(wrap).collect());
         saved(&state, &imposter, &headers).await
     })
@@ -108,7 +118,7 @@ pub async fn add(
         let (Some(index), Some(stub)) = (index, stub) else {
             return Err(ApiError::from_errors(errors));
         };
-        let stub = compile_one(&imposter, stub)?;
+        let stub = compile_one(&imposter, stub).await?;
         imposter.change_stubs(|stubs, wrap| stubs.insert(index.min(stubs.len()), wrap(stub)));
         saved(&state, &imposter, &headers).await
     })
@@ -125,7 +135,7 @@ pub async fn replace_one(
         let imposter = find(&state, &id)?;
         let index = stub_index(&imposter, &index)?;
         let stub = parse_body(&body)?;
-        let stub = compile_one(&imposter, &stub)?;
+        let stub = compile_one(&imposter, &stub).await?;
         let replaced = imposter.change_stubs(|stubs, wrap| match stubs.get_mut(index) {
             Some(slot) => {
                 *slot = wrap(stub);

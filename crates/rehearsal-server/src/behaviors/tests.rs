@@ -24,7 +24,13 @@ async fn run(behaviors: Value, response: Value) -> Result<Map<String, Value>, Mb
     let behaviors = compile(behaviors);
     tokio::time::timeout(
         Duration::from_secs(10),
-        execute(&behaviors, &request(), object(response), "[http:0]"),
+        execute(
+            &behaviors,
+            &request(),
+            object(response),
+            "[http:0]",
+            &no_scripts(),
+        ),
     )
     .await
     .expect("behaviors finish")
@@ -147,7 +153,7 @@ async fn a_lookup_reads_its_csv_file_at_each_request() {
     for state in ["open", "shipped"] {
         std::fs::write(&path, format!("id,state\n41,lost\n42,{state}\n")).expect("writes");
         let response = object(json!({"body": "${row}[\"state\"]"}));
-        let out = execute(&behaviors, &request(), response, "[http:0]").await;
+        let out = execute(&behaviors, &request(), response, "[http:0]", &no_scripts()).await;
         assert_eq!(out, Ok(object(json!({"body": state}))));
     }
 }
@@ -163,7 +169,7 @@ async fn quotes_in_the_request_reach_the_command_as_data_not_shell_code() {
         compile(json!([{"shellTransform": "sh -c 'printf \"{\\\"request\\\": %s}\" \"$1\"' sh"}]));
     let out = tokio::time::timeout(
         Duration::from_secs(10),
-        execute(&behaviors, &request, Map::new(), "[http:0]"),
+        execute(&behaviors, &request, Map::new(), "[http:0]", &no_scripts()),
     )
     .await
     .expect("behaviors finish");
@@ -191,7 +197,7 @@ async fn an_abandoned_shell_transform_takes_what_it_started_with_it() {
     let request = request();
     let abandoned = tokio::time::timeout(
         Duration::from_millis(300),
-        execute(&behaviors, &request, Map::new(), "[http:0]"),
+        execute(&behaviors, &request, Map::new(), "[http:0]", &no_scripts()),
     )
     .await;
     assert!(abandoned.is_err(), "the command sleeps past the timeout");
@@ -203,4 +209,9 @@ async fn an_abandoned_shell_transform_takes_what_it_started_with_it() {
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+}
+
+/// Behaviors without JavaScript never start the script host.
+fn no_scripts() -> Scripts {
+    Scripts::new("[http:0]", rehearsal_script::Limits::default())
 }

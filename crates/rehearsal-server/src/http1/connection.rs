@@ -171,7 +171,10 @@ async fn connection<S: Transport>(
             Outcome::RespondShared(chosen) => match &chosen.response {
                 Response::Is(prepared) => write(&mut out, prepared, head_only, http10),
                 // The imposter shares only `is` responses; anything else ends the connection.
-                Response::Fault(_) | Response::Proxy(_) | Response::Data(_) => return,
+                Response::Fault(_)
+                | Response::Proxy(_)
+                | Response::Data(_)
+                | Response::Inject(_) => return,
             },
             Outcome::Respond(prepared) => write(&mut out, &prepared, head_only, http10),
             // Only tcp imposters make these.

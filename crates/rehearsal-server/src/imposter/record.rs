@@ -3,13 +3,12 @@
 use std::sync::Arc;
 
 use rehearsal_core::proxy::{ProxyConfig, ProxyMode};
-use rehearsal_core::Request;
 use serde_json::{json, Map, Value};
 
 use super::{Imposter, RunningStub};
 
 impl Imposter {
-    /// Files `is` (a proxied answer) under the predicates the proxy generates for `request`:
+    /// Files `is` (a proxied answer) under the `predicates` the proxy generated for it:
     /// `proxyOnce` in a new stub just before the proxy's stub, `proxyAlways` appended to the
     /// first stub after it with the same predicates (a new last stub when there is none).
     /// Nothing is recorded when the proxy's stub was removed or replaced meanwhile.
@@ -17,10 +16,9 @@ impl Imposter {
         &self,
         config: &ProxyConfig,
         proxy_stub: &Arc<RunningStub>,
-        request: &Request,
+        predicates: Vec<Value>,
         is: &Map<String, Value>,
     ) {
-        let predicates = config.predicates_for(request);
         let response = config.recorded_response(is.clone());
         let recorded: Result<(), Vec<rehearsal_core::MbError>> =
             self.change_stubs(|stubs, wrap| {

@@ -6,6 +6,7 @@ use std::time::Instant;
 
 use base64::Engine as _;
 use rehearsal_core::imposter::TcpMode;
+use rehearsal_core::inject::Function;
 use rehearsal_core::proxy::{ProxyConfig, ProxyMode};
 use rehearsal_core::request::headers_object;
 use rehearsal_core::{response, MbError, Request, Response, StubResponse};
@@ -32,6 +33,7 @@ impl Imposter {
                 self.proxy(config, &chosen, &request, stub.as_ref(), sent)
                     .await
             }
+            Response::Inject(function) => self.inject(function, &chosen, &request).await,
             Response::Fault(fault) => return Outcome::Fault(*fault),
         };
         self.observe_response(chosen_at.elapsed());
@@ -41,7 +43,7 @@ impl Imposter {
                 None => prepared,
             }),
             Ok(Response::Data(data)) => Outcome::Write(data),
-            Ok(Response::Fault(_) | Response::Proxy(_)) => {
+            Ok(Response::Fault(_) | Response::Proxy(_) | Response::Inject(_)) => {
                 unreachable!("`response::prepare` makes only `is` responses")
             }
             Err(error) => self.failure(error),
@@ -61,6 +63,19 @@ impl Imposter {
         response::prepare(&is, &self.stub_settings.default_response)
     }
 
+    /// An `inject` response: the function makes the `is` response, which then goes through
+    /// the behaviors and the default response like any other.
+    async fn inject(
+        &self,
+        function: &Function,
+        chosen: &StubResponse,
+        request: &Request,
+    ) -> Result<Response, MbError> {
+        let is = self.scripts.response(function, request).await?;
+        let is = self.run_behaviors(chosen, request, is).await?;
+        response::prepare(&is, &self.stub_settings.default_response)
+    }
+
     /// Runs the response's behaviors on `is`, timed for `mb_behavior_duration_seconds`.
     async fn run_behaviors(
         &self,
@@ -72,7 +87,8 @@ impl Imposter {
             return Ok(is);
         }
         let started = Instant::now();
-        let made = behaviors::execute(&chosen.behaviors, request, is, &self.scope).await;
+        let made =
+            behaviors::execute(&chosen.behaviors, request, is, &self.scope, &self.scripts).await;
         self.metrics.observe_behaviors(started.elapsed());
         made
     }
@@ -99,7 +115,8 @@ impl Imposter {
         let started = Instant::now();
         let is = match self.tcp() {
             Some(tcp) => {
-                let answer = proxy::send_tcp(config, sent.body, &tcp.end_of_request).await?;
+                let received = self.scripts.received(&tcp.end_of_request, tcp.mode);
+                let answer = proxy::send_tcp(config, sent.body, received).await?;
                 tracing::debug!(
                     "{} Proxy {} <= {} bytes",
                     self.scope,
@@ -141,11 +158,33 @@ impl Imposter {
         let is = self.run_behaviors(chosen, &request, is).await?;
         if config.mode != ProxyMode::Transparent {
             if let Some(stub) = stub {
-                self.record_proxy_response(config, stub, &request, &is);
+                let predicates = self.generate_predicates(config, &request).await?;
+                self.record_proxy_response(config, stub, predicates, &is);
                 self.persist().await;
             }
         }
         response::prepare(&is, &self.stub_settings.default_response)
+    }
+}
+
+impl Imposter {
+    /// The predicates a proxy files its recording of `request` under: each generator's in
+    /// order, the JavaScript ones run here (`predicatesFor`).
+    async fn generate_predicates(
+        &self,
+        config: &ProxyConfig,
+        request: &Request,
+    ) -> Result<Vec<Value>, MbError> {
+        let mut predicates = Vec::new();
+        for generator in &config.generators {
+            match generator.injected() {
+                Some(function) => {
+                    predicates.extend(self.scripts.generate(function, request).await?)
+                }
+                None => predicates.extend(generator.predicates_for(request)),
+            }
+        }
+        Ok(predicates)
     }
 }
 

@@ -2,7 +2,7 @@
 //! bytes written as they came, and the answer read until the imposter's end-of-request
 //! resolver says it is whole, as mountebank reads it.
 
-use rehearsal_core::imposter::{EndOfRequest, Received};
+use rehearsal_core::imposter::Received;
 use rehearsal_core::proxy::ProxyConfig;
 use rehearsal_core::{ErrorCode, MbError};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -15,7 +15,7 @@ use super::origin::connect_tcp;
 pub async fn send_tcp(
     config: &ProxyConfig,
     request: &[u8],
-    end_of_request: &EndOfRequest,
+    mut received: Received<'_>,
 ) -> Result<Vec<u8>, MbError> {
     let to = serde_json::to_string(&config.to).unwrap_or_default();
     let failed = |detail: String| {
@@ -29,7 +29,6 @@ pub async fn send_tcp(
         .write_all(request)
         .await
         .map_err(|error| failed(error.to_string()))?;
-    let mut received = Received::new(end_of_request);
     loop {
         let buffer = received.buffer();
         buffer.reserve(4096);

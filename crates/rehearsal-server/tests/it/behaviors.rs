@@ -246,9 +246,11 @@ async fn invalid_behaviors_are_refused_with_mountebanks_messages() {
 }
 
 #[tokio::test]
-async fn javascript_behaviors_are_refused_at_creation() {
-    let decorate =
-        json!([{"responses": [{"is": {}, "behaviors": [{"decorate": "function (config) {}"}]}]}]);
+async fn javascript_behaviors_need_allow_injection_and_then_run() {
+    let decorate = json!([{"responses": [{"is": {"body": "hi"}, "behaviors": [
+        {"wait": "function () { return 10; }"},
+        {"decorate": "function (config) { config.response.body += ' ' + config.request.query.who; }"}
+    ]}]}]);
     let server = start_default().await;
     let (status, errors) = post_imposter(&server, decorate.clone()).await;
     assert_eq!(status, 400);
@@ -258,23 +260,9 @@ async fn javascript_behaviors_are_refused_at_creation() {
     );
     server.shutdown().await;
 
-    let server = start(ServerConfig {
-        allow_injection: true,
-        ..ServerConfig::default()
-    })
-    .await;
-    let (status, errors) = post_imposter(&server, decorate).await;
-    assert_eq!(status, 400);
-    assert_eq!(errors["errors"][0]["code"], "invalid injection");
-    let message = messages(&errors)
-        .first()
-        .copied()
-        .unwrap_or_default()
-        .to_string();
-    assert!(
-        message.starts_with("JavaScript injection is not supported yet by rehearsal"),
-        "{message}"
-    );
+    let (server, port) = imposter(true, decorate).await;
+    let reply = send(port, "GET", "/?who=ada", &[], "").await;
+    assert_eq!((reply.status, reply.body.as_str()), (200, "hi ada"));
     server.shutdown().await;
 }
 

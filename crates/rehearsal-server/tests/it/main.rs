@@ -12,6 +12,7 @@ mod datadir;
 mod faults;
 mod https;
 mod imposters;
+mod injection;
 mod metrics;
 mod proxies;
 mod smtp;

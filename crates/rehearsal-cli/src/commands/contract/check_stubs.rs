@@ -217,7 +217,12 @@ impl Checker<'_> {
             }
             let prepared = match response::compile(json, default) {
                 Ok(Prepared::Is(prepared)) => prepared,
-                Ok(Prepared::Fault(_) | Prepared::Proxy { .. } | Prepared::Data(_)) => {
+                Ok(
+                    Prepared::Fault(_)
+                    | Prepared::Proxy { .. }
+                    | Prepared::Data(_)
+                    | Prepared::Inject(_),
+                ) => {
                     report.unchecked += 1;
                     continue;
                 }

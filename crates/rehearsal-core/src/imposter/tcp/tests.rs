@@ -3,7 +3,7 @@ use serde_json::json;
 use super::*;
 
 fn spec(json: Value) -> Result<TcpSpec, MbError> {
-    TcpSpec::compile(json.as_object().expect("an object"))
+    TcpSpec::compile(json.as_object().expect("an object"), true)
 }
 
 fn resolver(json: Value) -> EndOfRequest {
@@ -141,12 +141,42 @@ fn bad_resolvers_say_what_to_write() {
 }
 
 #[test]
-fn a_javascript_resolver_waits_for_injection_support() {
-    let error =
-        spec(json!({"endOfRequestResolver": {"inject": "function (data) { return true; }"}}))
-            .unwrap_err();
-    assert_eq!(error.code, ErrorCode::InvalidInjection);
-    assert!(error.message.contains("delimiter"), "{}", error.message);
+fn a_javascript_resolver_needs_allow_injection_and_takes_everything_received_when_it_says_so() {
+    let json = json!({"endOfRequestResolver": {"inject": "function (data) { return true; }"}});
+    let refused = TcpSpec::compile(json.as_object().unwrap(), false).unwrap_err();
+    assert_eq!(refused.code, ErrorCode::InvalidInjection);
+    assert_eq!(
+        refused.message,
+        "JavaScript injection is not allowed unless mb is run with the --allowInjection flag"
+    );
+    let spec = spec(json).unwrap();
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = std::sync::Arc::clone(&seen);
+    let mut received = Received::with_resolver(
+        &spec.end_of_request,
+        Box::new(move |function, data| {
+            assert!(function.starts_with("function (data)"));
+            log.lock().unwrap().push(data.to_vec());
+            data.ends_with(b"\n\n")
+        }),
+    );
+    let mut requests = Vec::new();
+    for read in [&b"HELO\n"[..], b"\n", b"QUIT\n\n"] {
+        received.buffer().extend_from_slice(read);
+        while let Some(request) = received.next_request().unwrap() {
+            requests.push(request);
+        }
+    }
+    assert_eq!(requests, [b"HELO\n\n".to_vec(), b"QUIT\n\n".to_vec()]);
+    // Asked once per read, with everything since the last request.
+    assert_eq!(
+        *seen.lock().unwrap(),
+        [
+            b"HELO\n".to_vec(),
+            b"HELO\n\n".to_vec(),
+            b"QUIT\n\n".to_vec()
+        ]
+    );
 }
 
 #[test]

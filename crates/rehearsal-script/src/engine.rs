@@ -1,0 +1,463 @@
+//! One QuickJS runtime with the sandbox loaded: compiles injected functions once, enters
+//! JavaScript under the time limit, and collects what callbacks settle meanwhile.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::rc::Rc;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use base64::Engine as _;
+use rquickjs::context::EvalOptions;
+use rquickjs::{Context, Ctx, Exception, Function, Object, Persistent, Runtime, Value};
+
+use crate::call::{Call, ScriptError, ScriptErrorKind};
+use crate::Limits;
+
+/// The modules, in the order they are loaded: each script's value is its exports.
+const MODULES: [(&str, &str); 3] = [
+    ("buffer", include_str!("../js/buffer.js")),
+    ("util", include_str!("../js/util.js")),
+    ("querystring", include_str!("../js/querystring.js")),
+];
+/// `crypto`, a function of the natives that hash and make random bytes.
+const CRYPTO: &str = include_str!("../js/crypto.js");
+const SANDBOX: &str = include_str!("../js/sandbox.js");
+
+/// The most native stack JavaScript may use; the host thread has more, so deep recursion is
+/// a `RangeError` in the function, never an overflow of the thread.
+pub(crate) const MAX_STACK: usize = 2 * 1024 * 1024;
+
+/// Something a callback or a timer settled while JavaScript ran.
+pub(crate) enum Event {
+    Completed(u64, String),
+    Failed(u64, ScriptError),
+}
+
+/// How a call went once its entry returned.
+pub(crate) enum Started {
+    Answered(Result<serde_json::Value, ScriptError>),
+    /// It answers later, through an [`Event`].
+    Pending,
+}
+
+// Fields drop in order: what holds JavaScript values must go before the runtime.
+pub(crate) struct Engine {
+    /// Each function source compiled once: its value, or why it does not compile.
+    functions: HashMap<Arc<str>, Result<Persistent<Value<'static>>, ScriptError>>,
+    entries: Persistent<Object<'static>>,
+    events: Rc<RefCell<Vec<Event>>>,
+    /// When the running entry must stop; the interrupt handler reads it.
+    deadline: Rc<Cell<Option<Instant>>>,
+    limits: Limits,
+    context: Context,
+    runtime: Runtime,
+}
+
+impl Engine {
+    pub(crate) fn new(scope: Arc<str>, limits: Limits) -> Result<Engine, String> {
+        let runtime = Runtime::new().map_err(|error| error.to_string())?;
+        runtime.set_max_stack_size(MAX_STACK);
+        let deadline = Rc::new(Cell::new(None::<Instant>));
+        let watched = Rc::clone(&deadline);
+        runtime.set_interrupt_handler(Some(Box::new(move || {
+            watched.get().is_some_and(|at| Instant::now() >= at)
+        })));
+        let context = Context::full(&runtime).map_err(|error| error.to_string())?;
+        let events = Rc::new(RefCell::new(Vec::new()));
+        let entries = context
+            .with(|ctx| load_sandbox(&ctx, scope, Rc::clone(&events), limits.memory))
+            .map_err(|error| format!("the JavaScript sandbox did not load: {error}"))?;
+        // The limit applies once the sandbox itself is in.
+        runtime.set_memory_limit(limits.memory);
+        Ok(Engine {
+            runtime,
+            context,
+            limits,
+            deadline,
+            events,
+            entries,
+            functions: HashMap::new(),
+        })
+    }
+
+    /// Starts `call`: the answer when it has one at once, or [`Started::Pending`].
+    pub(crate) fn start(&mut self, id: u64, call: &Call) -> Started {
+        let function = match self.function(call.function()) {
+            Ok(function) => function,
+            Err(error) => return Started::Answered(Err(error)),
+        };
+        let entries = self.entries.clone();
+        let answered = self.enter(|ctx| {
+            let entries = entries.restore(ctx)?;
+            let function = function.restore(ctx)?;
+            let id = id as f64;
+            let json = |value: &serde_json::Value| value.to_string();
+            Ok(match call {
+                Call::Predicate { request, .. } => {
+                    let entry: Function = entries.get("predicate")?;
+                    Some(Answer::Bool(entry.call((id, function, json(request)))?))
+                }
+                Call::Response { request, .. } => {
+                    let entry: Function = entries.get("response")?;
+                    entry.call::<_, ()>((id, function, json(request)))?;
+                    None
+                }
+                Call::Decorate {
+                    request, response, ..
+                } => {
+                    let entry: Function = entries.get("decorate")?;
+                    entry.call::<_, ()>((id, function, json(request), json(response)))?;
+                    None
+                }
+                Call::Wait { .. } => {
+                    let entry: Function = entries.get("wait")?;
+                    Some(Answer::Number(entry.call((id, function))?))
+                }
+                Call::Generator { request, .. } => {
+                    let entry: Function = entries.get("generator")?;
+                    Some(Answer::Json(entry.call((id, function, json(request)))?))
+                }
+                Call::EndOfRequest { data, binary, .. } => {
+                    let entry: Function = entries.get("endOfRequest")?;
+                    let data = if *binary {
+                        base64::engine::general_purpose::STANDARD.encode(data)
+                    } else {
+                        String::from_utf8_lossy(data).into_owned()
+                    };
+                    Some(Answer::Bool(entry.call((id, function, data, *binary))?))
+                }
+            })
+        });
+        self.run_jobs();
+        match answered {
+            Ok(Some(answer)) => Started::Answered(answer.into_json()),
+            Ok(None) => Started::Pending,
+            Err(error) => Started::Answered(Err(error)),
+        }
+    }
+
+    /// What callbacks and timers settled since the last look.
+    pub(crate) fn take_events(&mut self) -> Vec<Event> {
+        std::mem::take(&mut *self.events.borrow_mut())
+    }
+
+    /// How long until the next timer is due, if one is set.
+    pub(crate) fn next_timer(&mut self) -> Option<Duration> {
+        let entries = self.entries.clone();
+        let next = self.context.with(|ctx| -> rquickjs::Result<f64> {
+            let entries = entries.restore(&ctx)?;
+            let next: Function = entries.get("nextTimer")?;
+            next.call(())
+        });
+        match next {
+            Ok(ms) if ms >= 0.0 => Some(Duration::from_millis(ms as u64)),
+            _ => None,
+        }
+    }
+
+    /// Runs every timer due now, each under the time limit. A timer stopped for its time, or
+    /// out of memory, fails the call that set it.
+    pub(crate) fn run_due_timers(&mut self) {
+        loop {
+            let entries = self.entries.clone();
+            let taken = self
+                .context
+                .with(|ctx| -> rquickjs::Result<Option<Vec<f64>>> {
+                    let entries = entries.restore(&ctx)?;
+                    let take: Function = entries.get("takeTimer")?;
+                    take.call(())
+                });
+            let Ok(Some([timer, call])) =
+                taken.map(|taken| taken.and_then(|t| <[f64; 2]>::try_from(t).ok()))
+            else {
+                return;
+            };
+            let entries = self.entries.clone();
+            let ran = self.enter(|ctx| {
+                let entries = entries.restore(ctx)?;
+                let run: Function = entries.get("runTimer")?;
+                run.call::<_, ()>((timer,))
+            });
+            if let Err(error) = ran {
+                if call > 0.0 {
+                    self.events
+                        .borrow_mut()
+                        .push(Event::Failed(call as u64, error));
+                } else {
+                    tracing::error!("injection X=> {error}");
+                }
+            }
+            self.run_jobs();
+        }
+    }
+
+    fn function(&mut self, source: &Arc<str>) -> Result<Persistent<Value<'static>>, ScriptError> {
+        if let Some(compiled) = self.functions.get(source) {
+            return compiled.clone();
+        }
+        let text = format!("({source}\n)");
+        let compiled = self.enter(|ctx| {
+            let mut options = EvalOptions::default();
+            options.strict = true;
+            options.filename = Some("injected.js".into());
+            let value: Value = ctx.eval_with_options(text.as_str(), options)?;
+            Ok(Persistent::save(ctx, value))
+        });
+        self.functions.insert(Arc::clone(source), compiled.clone());
+        compiled
+    }
+
+    /// Runs `body` in the context under the time limit, turning what it throws into a
+    /// [`ScriptError`].
+    fn enter<T>(
+        &mut self,
+        body: impl for<'js> FnOnce(&Ctx<'js>) -> rquickjs::Result<T>,
+    ) -> Result<T, ScriptError> {
+        self.deadline.set(Some(Instant::now() + self.limits.time));
+        let limits = self.limits;
+        let result = self.context.with(|ctx| {
+            body(&ctx).map_err(|error| match error {
+                rquickjs::Error::Exception => thrown(&ctx, ctx.catch(), limits),
+                other => ScriptError::new(ScriptErrorKind::BadAnswer, other.to_string()),
+            })
+        });
+        let timed_out = self.deadline.get().is_some_and(|at| Instant::now() >= at);
+        self.deadline.set(None);
+        result.map_err(|error| match (error.kind, timed_out) {
+            (ScriptErrorKind::Thrown, true) if error.message == "interrupted" => time_limit(limits),
+            _ => error,
+        })
+    }
+
+    /// Runs the promise jobs the last entry queued, under one time limit for them all.
+    fn run_jobs(&mut self) {
+        if !self.runtime.is_job_pending() {
+            return;
+        }
+        self.deadline.set(Some(Instant::now() + self.limits.time));
+        loop {
+            match self.runtime.execute_pending_job() {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(error) => {
+                    let message = error.0.with(|ctx| {
+                        let thrown = thrown(&ctx, ctx.catch(), self.limits);
+                        thrown.message
+                    });
+                    tracing::error!("injection X=> {message}");
+                }
+            }
+        }
+        self.deadline.set(None);
+        // A failed call may leave cycles behind; they count against the memory limit.
+        self.runtime.run_gc();
+    }
+}
+
+/// What an entry returns at once.
+enum Answer {
+    Bool(bool),
+    Number(f64),
+    Json(String),
+}
+
+impl Answer {
+    fn into_json(self) -> Result<serde_json::Value, ScriptError> {
+        match self {
+            Answer::Bool(flag) => Ok(serde_json::Value::Bool(flag)),
+            Answer::Number(number) => Ok(serde_json::Value::from(number as u64)),
+            Answer::Json(text) => answer_json(&text),
+        }
+    }
+}
+
+/// Parses the JSON text JavaScript made of an answer.
+pub(crate) fn answer_json(text: &str) -> Result<serde_json::Value, ScriptError> {
+    serde_json::from_str(text).map_err(|error| {
+        ScriptError::new(
+            ScriptErrorKind::BadAnswer,
+            format!("the function's answer is not JSON: {error}"),
+        )
+    })
+}
+
+fn out_of_memory_error(limit: usize) -> ScriptError {
+    ScriptError::new(
+        ScriptErrorKind::OutOfMemory,
+        format!(
+            "the function needed more than {} MiB, the memory limit of injected JavaScript \
+             (--injectionMemoryLimit)",
+            limit / 1024 / 1024
+        ),
+    )
+}
+
+fn time_limit(limits: Limits) -> ScriptError {
+    ScriptError::new(
+        ScriptErrorKind::Timeout,
+        format!(
+            "the function ran longer than {} ms, the time limit of injected JavaScript \
+             (--injectionTimeLimit)",
+            limits.time.as_millis()
+        ),
+    )
+}
+
+/// What JavaScript threw, as a [`ScriptError`].
+fn thrown(ctx: &Ctx<'_>, value: Value<'_>, limits: Limits) -> ScriptError {
+    let _ = ctx;
+    if let Some(exception) = value.as_object().cloned().and_then(Exception::from_object) {
+        let message = exception.message().unwrap_or_default();
+        if message == "out of memory" {
+            return out_of_memory_error(limits.memory);
+        }
+        let name: String = exception
+            .get::<_, String>("name")
+            .unwrap_or_else(|_| "Error".into());
+        let stack = exception.stack().unwrap_or_default();
+        return ScriptError {
+            kind: ScriptErrorKind::Thrown,
+            stack: Some(format!("{name}: {message}\n{stack}")),
+            data: Some(message.clone()),
+            message,
+        };
+    }
+    if value.is_null() {
+        // QuickJS throws null when it runs out of memory while reporting running out of it.
+        return out_of_memory_error(limits.memory);
+    }
+    let message = value
+        .as_string()
+        .and_then(|text| text.to_string().ok())
+        .unwrap_or_else(|| format!("{value:?}"));
+    ScriptError {
+        kind: ScriptErrorKind::Thrown,
+        stack: Some(message.clone()),
+        data: None,
+        message,
+    }
+}
+
+/// Loads the modules and the sandbox into a fresh context; returns the entry points.
+fn load_sandbox<'js>(
+    ctx: &Ctx<'js>,
+    scope: Arc<str>,
+    events: Rc<RefCell<Vec<Event>>>,
+    memory_limit: usize,
+) -> rquickjs::Result<Persistent<Object<'static>>> {
+    let modules = Object::new(ctx.clone())?;
+    for (name, source) in MODULES {
+        let mut options = EvalOptions::default();
+        options.filename = Some(format!("{name}.js"));
+        let exports: Object = ctx.eval_with_options(source, options)?;
+        if name == "buffer" {
+            ctx.globals()
+                .set("Buffer", exports.get::<_, Value>("Buffer")?)?;
+        }
+        modules.set(name, exports)?;
+    }
+    let native = natives(ctx, scope, events, memory_limit)?;
+    let crypto: Function = ctx.eval(CRYPTO)?;
+    let buffer: Value = ctx.globals().get("Buffer")?;
+    modules.set(
+        "crypto",
+        crypto.call::<_, Object>((native.clone(), buffer))?,
+    )?;
+    let sandbox: Function = ctx.eval(SANDBOX)?;
+    let entries: Object = sandbox.call((native, modules))?;
+    Ok(Persistent::save(ctx, entries))
+}
+
+/// The functions only the sandbox's own code can reach.
+fn natives<'js>(
+    ctx: &Ctx<'js>,
+    scope: Arc<str>,
+    events: Rc<RefCell<Vec<Event>>>,
+    memory_limit: usize,
+) -> rquickjs::Result<Object<'js>> {
+    let native = Object::new(ctx.clone())?;
+    native.set(
+        "log",
+        Function::new(
+            ctx.clone(),
+            move |level: String, message: String| match level.as_str() {
+                "debug" => tracing::debug!("{scope} {message}"),
+                "warn" => tracing::warn!("{scope} {message}"),
+                "error" => tracing::error!("{scope} {message}"),
+                _ => tracing::info!("{scope} {message}"),
+            },
+        )?,
+    )?;
+    let completed = Rc::clone(&events);
+    native.set(
+        "complete",
+        Function::new(ctx.clone(), move |call: f64, json: String| {
+            completed
+                .borrow_mut()
+                .push(Event::Completed(call as u64, json));
+        })?,
+    )?;
+    native.set(
+        "fail",
+        Function::new(
+            ctx.clone(),
+            move |call: f64, data: Option<String>, stack: String, out_of_memory: bool| {
+                let error = if out_of_memory {
+                    out_of_memory_error(memory_limit)
+                } else {
+                    ScriptError {
+                        kind: ScriptErrorKind::Thrown,
+                        message: data.clone().unwrap_or_else(|| stack.clone()),
+                        data,
+                        stack: Some(stack),
+                    }
+                };
+                events.borrow_mut().push(Event::Failed(call as u64, error));
+            },
+        )?,
+    )?;
+    let started = Instant::now();
+    native.set(
+        "nanoseconds",
+        Function::new(ctx.clone(), move || started.elapsed().as_nanos() as f64)?,
+    )?;
+    native.set(
+        "randomBytes",
+        Function::new(ctx.clone(), |count: usize| {
+            let bytes: Vec<u8> = std::iter::repeat_with(|| fastrand::u8(..))
+                .take(count)
+                .collect();
+            base64::engine::general_purpose::STANDARD.encode(bytes)
+        })?,
+    )?;
+    native.set(
+        "hash",
+        Function::new(ctx.clone(), |algorithm: String, data: String| {
+            let data = base64::engine::general_purpose::STANDARD
+                .decode(data)
+                .unwrap_or_default();
+            base64::engine::general_purpose::STANDARD.encode(digest(&algorithm, &data))
+        })?,
+    )?;
+    let env = Object::new(ctx.clone())?;
+    for (name, value) in std::env::vars() {
+        env.set(name, value)?;
+    }
+    native.set("env", env)?;
+    Ok(native)
+}
+
+/// The digest `crypto.createHash` asked for; crypto.js admits only these names.
+fn digest(algorithm: &str, data: &[u8]) -> Vec<u8> {
+    use sha2::Digest as _;
+    match algorithm {
+        "md5" => md5::Md5::digest(data).to_vec(),
+        "sha1" => sha1::Sha1::digest(data).to_vec(),
+        "sha512" => sha2::Sha512::digest(data).to_vec(),
+        _ => sha2::Sha256::digest(data).to_vec(),
+    }
+}
+
+#[cfg(test)]
+mod tests;

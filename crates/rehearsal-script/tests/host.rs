@@ -1,0 +1,258 @@
+//! The script host as the server uses it: calls of each kind, state, timers, and the sandbox's
+//! limits, each failure confined to its call.
+
+use std::time::{Duration, Instant};
+
+use rehearsal_script::{Call, Limits, ScriptErrorKind, ScriptHost};
+use serde_json::{json, Value};
+
+fn host() -> ScriptHost {
+    ScriptHost::start(
+        "[http:4545]",
+        Limits {
+            time: Duration::from_millis(300),
+            memory: 32 * 1024 * 1024,
+        },
+    )
+}
+
+fn request() -> Value {
+    json!({"requestFrom": "127.0.0.1:5000", "method": "GET", "path": "/orders", "query": {"id": "7"},
+           "headers": {"Host": "localhost"}, "body": "", "ip": "127.0.0.1"})
+}
+
+fn response(function: &str) -> Call {
+    Call::Response {
+        function: function.into(),
+        request: request(),
+    }
+}
+
+fn predicate(function: &str) -> Call {
+    Call::Predicate {
+        function: function.into(),
+        request: request(),
+    }
+}
+
+#[tokio::test]
+async fn a_predicate_reads_the_config_and_the_legacy_request_fields() {
+    let host = host();
+    let config = host.call_blocking(predicate(
+        "function (config) { return config.request.path === '/orders' && config.path === '/orders'; }",
+    ));
+    assert_eq!(config, Ok(Value::Bool(true)));
+    let legacy = host.call_blocking(predicate(
+        "function (request, logger) { logger.info('seen %s', request.path); return request.query.id === '8'; }",
+    ));
+    assert_eq!(legacy, Ok(Value::Bool(false)));
+}
+
+#[tokio::test]
+async fn a_response_is_returned_passed_to_the_callback_later_or_resolved_from_a_promise() {
+    let host = host();
+    let returned = host
+        .call(response(
+            "(config) => ({ statusCode: 201, body: { path: config.request.path } })",
+        ))
+        .await;
+    assert_eq!(
+        returned,
+        Ok(json!({"statusCode": 201, "body": {"path": "/orders"}}))
+    );
+
+    let later = host
+        .call(response(
+            "function (config) { setTimeout(() => config.callback({ body: 'late' }), 20); }",
+        ))
+        .await;
+    assert_eq!(later, Ok(json!({"body": "late"})));
+
+    let legacy = host
+        .call(response(
+            "function (request, state, logger, callback) { callback({ body: request.method }); }",
+        ))
+        .await;
+    assert_eq!(legacy, Ok(json!({"body": "GET"})));
+
+    let promised = host
+        .call(response(
+            "async function (config) { await null; return { body: 'promised' }; }",
+        ))
+        .await;
+    assert_eq!(promised, Ok(json!({"body": "promised"})));
+}
+
+#[tokio::test]
+async fn state_is_shared_between_the_imposters_injections_and_kept_between_calls() {
+    let host = host();
+    let count = "function (config) { config.state.count = (config.state.count || 0) + 1; return { body: String(config.state.count) }; }";
+    assert_eq!(host.call(response(count)).await, Ok(json!({"body": "1"})));
+    assert_eq!(host.call(response(count)).await, Ok(json!({"body": "2"})));
+    let seen = host.call_blocking(predicate(
+        "function (config, logger, imposterState) { return imposterState.count === 2; }",
+    ));
+    assert_eq!(seen, Ok(Value::Bool(true)));
+    let other = ScriptHost::start("[http:4546]", Limits::default());
+    assert_eq!(other.call(response(count)).await, Ok(json!({"body": "1"})));
+}
+
+#[tokio::test]
+async fn decorate_changes_the_response_in_place_or_returns_a_new_one() {
+    let host = host();
+    let decorate = |function: &str| Call::Decorate {
+        function: function.into(),
+        request: request(),
+        response: json!({"statusCode": 200, "body": "hi"}),
+    };
+    let in_place = host
+        .call(decorate(
+            "function (config) { config.response.body += ' ' + config.request.path; }",
+        ))
+        .await;
+    assert_eq!(
+        in_place,
+        Ok(json!({"statusCode": 200, "body": "hi /orders"}))
+    );
+    let legacy = host
+        .call(decorate(
+            "function (request, response) { return { body: response.body.toUpperCase() }; }",
+        ))
+        .await;
+    assert_eq!(legacy, Ok(json!({"body": "HI"})));
+}
+
+#[tokio::test]
+async fn wait_generators_and_end_of_request_resolvers_answer_at_once() {
+    let host = host();
+    let wait = host
+        .call(Call::Wait {
+            function: "function () { return 25 * 2; }".into(),
+        })
+        .await;
+    assert_eq!(wait, Ok(json!(50)));
+    let generated = host
+        .call(Call::Generator {
+            function: "function (config) { return [{ equals: { path: config.request.path } }]; }"
+                .into(),
+            request: request(),
+        })
+        .await;
+    assert_eq!(generated, Ok(json!([{"equals": {"path": "/orders"}}])));
+    let ends = |data: &[u8]| Call::EndOfRequest {
+        function: "function (requestData) { return requestData.endsWith('\\n\\n'); }".into(),
+        data: data.to_vec(),
+        binary: false,
+    };
+    assert_eq!(host.call_blocking(ends(b"HELO\n")), Ok(Value::Bool(false)));
+    assert_eq!(host.call_blocking(ends(b"HELO\n\n")), Ok(Value::Bool(true)));
+}
+
+#[tokio::test]
+async fn an_exception_fails_the_call_with_its_message_and_stack() {
+    let host = host();
+    let thrown = host
+        .call(response(
+            "function (config) {\n  throw new TypeError('no ' + config.request.path);\n}",
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(thrown.kind, ScriptErrorKind::Thrown);
+    assert_eq!(thrown.message, "no /orders");
+    let stack = thrown.stack.unwrap();
+    assert!(stack.starts_with("TypeError: no /orders\n"), "{stack}");
+    assert!(stack.contains("injected.js:2"), "{stack}");
+
+    let later = host
+        .call(response(
+            "function () { setTimeout(() => { throw new Error('later'); }, 5); }",
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(later.message, "later");
+
+    let syntax = host.call(response("function ( {")).await.unwrap_err();
+    assert_eq!(syntax.kind, ScriptErrorKind::Thrown);
+    assert!(!syntax.message.is_empty());
+}
+
+#[tokio::test]
+async fn an_infinite_loop_is_stopped_at_the_time_limit_and_the_host_goes_on() {
+    let host = host();
+    let started = Instant::now();
+    let looped = host
+        .call(response("function () { while (true) {} }"))
+        .await
+        .unwrap_err();
+    assert_eq!(looped.kind, ScriptErrorKind::Timeout);
+    assert!(looped.message.contains("300 ms"), "{}", looped.message);
+    assert!(started.elapsed() < Duration::from_secs(5));
+    let in_a_timer = host
+        .call(response(
+            "function () { setTimeout(() => { for (;;) {} }, 1); }",
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(in_a_timer.kind, ScriptErrorKind::Timeout);
+    assert_eq!(
+        host.call(response("() => ({ body: 'still here' })")).await,
+        Ok(json!({"body": "still here"}))
+    );
+}
+
+#[tokio::test]
+async fn running_out_of_memory_fails_the_call_and_frees_what_it_took() {
+    let host = host();
+    let grow =
+        "function () { const all = []; for (;;) { all.push('x'.repeat(1 << 20) + all.length); } }";
+    for _ in 0..3 {
+        let error = host.call(response(grow)).await.unwrap_err();
+        assert_eq!(error.kind, ScriptErrorKind::OutOfMemory, "{error:?}");
+        assert!(error.message.contains("32 MiB"), "{}", error.message);
+    }
+    assert_eq!(
+        host.call(response("() => ({ body: 'ok' })")).await,
+        Ok(json!({"body": "ok"}))
+    );
+}
+
+#[tokio::test]
+async fn the_sandbox_has_no_files_network_or_processes() {
+    let host = host();
+    for module in ["fs", "child_process", "http", "net"] {
+        let function =
+            format!("function () {{ return {{ body: require('{module}').toString() }}; }}");
+        let error = host.call(response(&function)).await.unwrap_err();
+        assert_eq!(error.kind, ScriptErrorKind::Thrown);
+        assert!(
+            error
+                .message
+                .contains(&format!("require('{module}') is not supported"))
+                && error
+                    .message
+                    .contains("without file, network or process access"),
+            "{}",
+            error.message
+        );
+    }
+    let globals = host
+        .call(response(
+            "() => ({ body: [typeof std, typeof os, typeof fetch, typeof XMLHttpRequest].join() })",
+        ))
+        .await;
+    assert_eq!(
+        globals,
+        Ok(json!({"body": "undefined,undefined,undefined,undefined"}))
+    );
+}
+
+#[tokio::test]
+async fn deep_recursion_is_a_range_error_in_the_function() {
+    let host = host();
+    let error = host
+        .call(response("function f() { return f() + 1; }"))
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind, ScriptErrorKind::Thrown);
+    assert!(error.stack.unwrap().starts_with("RangeError"));
+}
