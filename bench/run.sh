@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # bench/run.sh: the side-by-side benchmark in one command.
 #
-#   bench/run.sh [--no-build] [--main-only | --scale-only]
+#   bench/run.sh [--no-build] [--main-only | --scale-only | --injection-only]
 #                [bench.py options, e.g. --duration 20 --servers limit,rehearsal]
 #
 # Prepares what the benchmark needs, then runs bench/bench.py, which writes
 # bench/results/latest.md (and latest.json) and prints the table, and then
 # bench/scale.py (1,000 stubs; memory while recording a million requests),
-# which writes bench/results/scale.md. Options go to bench.py; scale.py reads
+# which writes bench/results/scale.md, and bench/injection.py (inject against is
+# responses), which writes bench/results/injection.md. Options go to bench.py;
+# scale.py and injection.py read
 # BENCH_DURATION, BENCH_ROUNDS and MB_DIR from the environment. Preparation:
 #   1. wrk             (apt-get install wrk when missing and running as root)
 #   2. mountebank      (npm install mountebank@2.9.1 into bench/.cache/mountebank,
@@ -27,13 +29,15 @@ MB_VERSION=2.9.1
 build_rehearsal=1
 run_main=1
 run_scale=1
+run_injection=1
 args=()
 for a in "$@"; do
   case "$a" in
     --no-build) build_rehearsal=0 ;;
-    --main-only) run_scale=0 ;;
-    --scale-only) run_main=0 ;;
-    -h|--help) sed -n '2,21p' "$0"; exec python3 "$BENCH/bench.py" --help ;;
+    --main-only) run_scale=0; run_injection=0 ;;
+    --scale-only) run_main=0; run_injection=0 ;;
+    --injection-only) run_main=0; run_scale=0 ;;
+    -h|--help) sed -n '2,23p' "$0"; exec python3 "$BENCH/bench.py" --help ;;
     *) args+=("$a") ;;
   esac
 done
@@ -91,5 +95,8 @@ if [ "$run_main" = 1 ]; then
 fi
 if [ "$run_scale" = 1 ]; then
   python3 "$BENCH/scale.py" || status=$?
+fi
+if [ "$run_injection" = 1 ]; then
+  python3 "$BENCH/injection.py" || status=$?
 fi
 exit "$status"
