@@ -20,7 +20,8 @@ for component in rustfmt clippy; do
         rustup component add "$component"
     fi
 done
-# ring, the crypto behind rustls (https imposters and proxies), compiles C.
+# ring, the crypto behind rustls (https imposters and proxies), and QuickJS, the engine of
+# injected JavaScript, compile C.
 if ! need cc; then
     if [ "$(id -u)" = 0 ] && need apt-get; then
         apt-get update -qq && apt-get install -y -qq gcc libc6-dev >/dev/null

@@ -59,8 +59,7 @@ impl PartialEq for Behaviors {
 
 impl Behaviors {
     /// Compiles a response's `behaviors` field; absent, `null` (or any falsy value, as in
-    /// mountebank) is no behaviors. The error is the first of [`Behaviors::validate`], or the
-    /// refusal of JavaScript, which rehearsal cannot run yet.
+    /// mountebank) is no behaviors. The error is the first of [`Behaviors::validate`].
     pub fn compile(json: Option<&Value>) -> Result<Behaviors, MbError> {
         if let Some(error) = Behaviors::validate(json).into_iter().next() {
             return Err(error);
@@ -74,7 +73,7 @@ impl Behaviors {
             // Validation leaves exactly one behavior per element, beside any keys of the
             // user's own; an element that names none (`[5]`) does nothing, as in mountebank.
             for key in js::keys(config) {
-                if let Some(behavior) = compile_one(&key, config)? {
+                if let Some(behavior) = compile_one(&key, config) {
                     list.push(behavior);
                 }
             }
@@ -109,11 +108,11 @@ impl<'a> IntoIterator for &'a Behaviors {
 }
 
 /// The behavior `key` of a validated element, `None` for the user's own keys.
-fn compile_one(key: &str, config: &Value) -> Result<Option<Behavior>, MbError> {
+fn compile_one(key: &str, config: &Value) -> Option<Behavior> {
     let value = config.get(key).unwrap_or(&Value::Null);
     let empty = Map::new();
     let object = value.as_object().unwrap_or(&empty);
-    Ok(Some(match key {
+    Some(match key {
         // mountebank runs a wait that `parseInt` finds no number in as a function.
         "wait" => match wait_duration(value) {
             Some(duration) => Behavior::Wait(duration),
@@ -125,8 +124,8 @@ fn compile_one(key: &str, config: &Value) -> Result<Option<Behavior>, MbError> {
             Behavior::ShellTransform(ShellTransform::new(value.as_str().unwrap_or_default()))
         }
         "decorate" => Behavior::Decorate(function_of(value)),
-        _ => return Ok(None),
-    }))
+        _ => return None,
+    })
 }
 
 /// How long `wait` sleeps: mountebank's `parseInt` of the value, then Node's `setTimeout`,

@@ -218,7 +218,7 @@ impl Engine {
         let limits = self.limits;
         let result = self.context.with(|ctx| {
             body(&ctx).map_err(|error| match error {
-                rquickjs::Error::Exception => thrown(&ctx, ctx.catch(), limits),
+                rquickjs::Error::Exception => thrown(ctx.catch(), limits),
                 other => ScriptError::new(ScriptErrorKind::BadAnswer, other.to_string()),
             })
         });
@@ -242,7 +242,7 @@ impl Engine {
                 Ok(false) => break,
                 Err(error) => {
                     let message = error.0.with(|ctx| {
-                        let thrown = thrown(&ctx, ctx.catch(), self.limits);
+                        let thrown = thrown(ctx.catch(), self.limits);
                         thrown.message
                     });
                     tracing::error!("injection X=> {message}");
@@ -305,8 +305,7 @@ fn time_limit(limits: Limits) -> ScriptError {
 }
 
 /// What JavaScript threw, as a [`ScriptError`].
-fn thrown(ctx: &Ctx<'_>, value: Value<'_>, limits: Limits) -> ScriptError {
-    let _ = ctx;
+fn thrown(value: Value<'_>, limits: Limits) -> ScriptError {
     if let Some(exception) = value.as_object().cloned().and_then(Exception::from_object) {
         let message = exception.message().unwrap_or_default();
         if message == "out of memory" {

@@ -1,67 +1,13 @@
 // Tests for js/buffer.js. Every expected value below was produced by running the same case in
 // Node 20 (node v20.20.2) with its own `buffer` module; the file passes under both Node (with
-// __modules holding Node's modules) and QuickJS (with __modules holding the polyfills).
+// __modules holding Node's modules) and QuickJS (with __modules holding the polyfills),
+// each after js/tests/harness.js.
 // Outcomes are compared as JSON: Buffers appear as {"Buffer": hex}, thrown errors as
 // {"throws": name, "code": code, "message": message}.
 (function () {
   'use strict';
   const { buffer } = __modules;
-  const failures = [];
-  let count = 0;
-
-  // Compares the JSON of both sides; `what` names the case in the report.
-  function assertEqual(actual, expected, what) {
-    count++;
-    const a = JSON.stringify(actual);
-    const e = JSON.stringify(expected);
-    if (a !== e) failures.push(`${what}: expected ${e}, got ${a}`);
-  }
-
-  // Lowercase hex of any byte view, without using the code under test.
-  function hexOf(view) {
-    const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
-    return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-  }
-
-  // A JSON-comparable form of a value: what JSON cannot tell apart gets a tagged form.
-  function normalize(value) {
-    switch (typeof value) {
-      case 'undefined': return { undefined: true };
-      case 'bigint': return { bigint: String(value) };
-      case 'symbol': return { symbol: String(value) };
-      case 'function': return { function: value.name };
-      case 'number':
-        if (Object.is(value, -0) || !Number.isFinite(value)) return { number: String(Object.is(value, -0) ? '-0' : value) };
-        return value;
-      case 'object': break;
-      default: return value;
-    }
-    if (value === null) return null;
-    if (buffer.Buffer.isBuffer(value)) return { Buffer: hexOf(value) };
-    if (ArrayBuffer.isView(value)) return { [Object.prototype.toString.call(value).slice(8, -1)]: hexOf(value) };
-    if (Array.isArray(value)) return value.map(normalize);
-    const out = {};
-    for (const key of Object.keys(value)) out[key] = normalize(value[key]);
-    return Object.getPrototypeOf(value) === null ? { nullPrototype: out } : out;
-  }
-
-  // The value `fn` returns, or the error it throws.
-  function outcome(fn) {
-    try {
-      return normalize(fn());
-    } catch (err) {
-      return { throws: err.name, code: err.code, message: err.message };
-    }
-  }
-
-  function check(what, fn, expected) {
-    assertEqual(outcome(fn), expected, what);
-  }
-
-  // The same function over several inputs, against one array of outcomes.
-  function checkEach(what, inputs, fn, expected) {
-    assertEqual(inputs.map((input) => outcome(() => fn(input))), expected, what);
-  }
+  const { check, checkEach, finish } = __tester('buffer');
 
   const { Buffer } = buffer;
   const allBytes = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
@@ -371,7 +317,5 @@
     (bytes) => [buffer.isUtf8(new Uint8Array(bytes)), buffer.isAscii(Buffer.from(bytes))], [[true,true],[true,false],[false,false],[false,false],[true,true]]);
   check('isUtf8 type error', () => buffer.isUtf8('abc'), {"throws":"TypeError","code":"ERR_INVALID_ARG_TYPE","message":"The \"input\" argument must be an instance of ArrayBuffer, Buffer, or TypedArray. Received type string ('abc')"});
 
-  if (failures.length > 0) {
-    throw new Error(`${failures.length} of ${count} buffer checks failed:\n${failures.join('\n')}`);
-  }
+  finish();
 })();

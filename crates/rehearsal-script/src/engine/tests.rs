@@ -1,5 +1,6 @@
 //! The modules' own tests (`js/tests/*.test.js`), whose expectations were taken from Node:
-//! each runs in a runtime with the modules loaded, as the sandbox loads them.
+//! each runs in a runtime with the modules loaded, as the sandbox loads them, after the
+//! checks they share (`js/tests/harness.js`).
 
 use rquickjs::{Context, Object, Runtime};
 
@@ -19,6 +20,8 @@ fn run(test: &str, source: &str) {
             modules.set(name, exports).unwrap();
         }
         ctx.globals().set("__modules", modules).unwrap();
+        ctx.eval::<(), _>(include_str!("../../js/tests/harness.js"))
+            .unwrap();
         if ctx.eval::<(), _>(source).is_err() {
             let thrown = ctx.catch();
             let message = thrown
