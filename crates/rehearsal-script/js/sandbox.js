@@ -38,6 +38,7 @@
         }
         const id = nextTimerId++, delay = delayOf(ms);
         timers.set(id, { fn, args, delay, repeats, at: Date.now() + delay, call: currentCall });
+        native.timerSet();
         return new Timeout(id);
     }
 
@@ -148,9 +149,7 @@
     // are copied onto the config, so that the legacy `function (request, ...)` form works.
     function downcast (config) {
         if (config.request.method || config.request.data) {
-            for (const key of Object.keys(config.request)) {
-                config[key] = config.request[key];
-            }
+            Object.assign(config, config.request);
         }
         return config;
     }

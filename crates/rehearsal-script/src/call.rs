@@ -5,23 +5,24 @@ use std::sync::Arc;
 use serde_json::Value;
 
 /// One call into injected JavaScript. `function` is the source as the user wrote it (a
-/// function expression); `request` is mountebank's request JSON.
+/// function expression); `request` is mountebank's request as JSON text, which the sandbox
+/// parses (faster than building the object from Rust).
 #[derive(Debug, Clone)]
 pub enum Call {
     /// A predicate `inject`: whether the request matches.
-    Predicate { function: Arc<str>, request: Value },
+    Predicate { function: Arc<str>, request: String },
     /// A response `inject`: the response it returns, or passes to `config.callback` later.
-    Response { function: Arc<str>, request: Value },
+    Response { function: Arc<str>, request: String },
     /// A `decorate` behavior: the response it returns or changes in place.
     Decorate {
         function: Arc<str>,
-        request: Value,
+        request: String,
         response: Value,
     },
     /// A `wait` behavior given as a function: the milliseconds it returns.
     Wait { function: Arc<str> },
     /// A proxy's predicate generator `inject`: the predicates it returns.
-    Generator { function: Arc<str>, request: Value },
+    Generator { function: Arc<str>, request: String },
     /// A tcp `endOfRequestResolver`: whether `data` holds a whole request. `binary` data is
     /// given to the function as a Buffer, text as a string.
     EndOfRequest {

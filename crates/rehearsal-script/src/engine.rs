@@ -1,5 +1,10 @@
 //! One QuickJS runtime with the sandbox loaded: compiles injected functions once, enters
 //! JavaScript under the time limit, and collects what callbacks settle meanwhile.
+//!
+//! This module holds the crate's two `unsafe` items, both about running an engine on more
+//! than one thread in turn (the host's, and the server's workers that call inline): the
+//! engine may move between threads ([`Engine`]'s `Send`), and each entry tells QuickJS where
+//! the stack of the thread it runs on begins ([`update_stack_top`]).
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -44,14 +49,63 @@ pub(crate) enum Started {
 // Fields drop in order: what holds JavaScript values must go before the runtime.
 pub(crate) struct Engine {
     /// Each function source compiled once: its value, or why it does not compile.
-    functions: HashMap<Arc<str>, Result<Persistent<Value<'static>>, ScriptError>>,
-    entries: Persistent<Object<'static>>,
+    functions: HashMap<Arc<str>, Compiled>,
+    entries: Entries,
     events: Rc<RefCell<Vec<Event>>>,
+    /// Whether code set a timer since the last look: the host must then wake for it.
+    timer_set: Rc<Cell<bool>>,
     /// When the running entry must stop; the interrupt handler reads it.
     deadline: Rc<Cell<Option<Instant>>>,
     limits: Limits,
     context: Context,
     runtime: Runtime,
+}
+
+// SAFETY: QuickJS runtimes are not tied to a thread; they must only never be used by two
+// threads at once. Every value that reaches into this runtime (the `Rc`s the natives and the
+// interrupt handler share, the `Persistent` values, the context) is owned by the engine and
+// moves with it, and the engine is only used through `&mut` or behind the host's mutex. Each
+// entry into JavaScript first updates the runtime's stack top for the thread it runs on.
+#[allow(unsafe_code)]
+unsafe impl Send for Engine {}
+
+/// A compiled function, and whether a call of it ran long enough to be kept off the
+/// server's workers from then on.
+struct Compiled {
+    value: Result<Persistent<Value<'static>>, ScriptError>,
+    slow: bool,
+}
+
+/// The sandbox's entry points, looked up once.
+struct Entries {
+    predicate: Persistent<Function<'static>>,
+    response: Persistent<Function<'static>>,
+    decorate: Persistent<Function<'static>>,
+    wait: Persistent<Function<'static>>,
+    generator: Persistent<Function<'static>>,
+    end_of_request: Persistent<Function<'static>>,
+    next_timer: Persistent<Function<'static>>,
+    take_timer: Persistent<Function<'static>>,
+    run_timer: Persistent<Function<'static>>,
+}
+
+impl Entries {
+    fn of<'js>(ctx: &Ctx<'js>, entries: &Object<'js>) -> rquickjs::Result<Entries> {
+        let entry = |name: &str| -> rquickjs::Result<Persistent<Function<'static>>> {
+            Ok(Persistent::save(ctx, entries.get::<_, Function>(name)?))
+        };
+        Ok(Entries {
+            predicate: entry("predicate")?,
+            response: entry("response")?,
+            decorate: entry("decorate")?,
+            wait: entry("wait")?,
+            generator: entry("generator")?,
+            end_of_request: entry("endOfRequest")?,
+            next_timer: entry("nextTimer")?,
+            take_timer: entry("takeTimer")?,
+            run_timer: entry("runTimer")?,
+        })
+    }
 }
 
 impl Engine {
@@ -65,8 +119,19 @@ impl Engine {
         })));
         let context = Context::full(&runtime).map_err(|error| error.to_string())?;
         let events = Rc::new(RefCell::new(Vec::new()));
+        let timer_set = Rc::new(Cell::new(false));
+        let natives = Natives {
+            scope,
+            events: Rc::clone(&events),
+            timer_set: Rc::clone(&timer_set),
+            memory_limit: limits.memory,
+        };
         let entries = context
-            .with(|ctx| load_sandbox(&ctx, scope, Rc::clone(&events), limits.memory))
+            .with(|ctx| {
+                update_stack_top(&ctx);
+                let entries = load_sandbox(&ctx, natives)?;
+                Entries::of(&ctx, &entries)
+            })
             .map_err(|error| format!("the JavaScript sandbox did not load: {error}"))?;
         // The limit applies once the sandbox itself is in.
         runtime.set_memory_limit(limits.memory);
@@ -76,50 +141,58 @@ impl Engine {
             limits,
             deadline,
             events,
+            timer_set,
             entries,
             functions: HashMap::new(),
         })
     }
 
-    /// Starts `call`: the answer when it has one at once, or [`Started::Pending`].
+    /// Starts `call`: the answer when it has one by the time its entry and the promise jobs
+    /// it queued are done, or [`Started::Pending`].
     pub(crate) fn start(&mut self, id: u64, call: &Call) -> Started {
         let function = match self.function(call.function()) {
             Ok(function) => function,
             Err(error) => return Started::Answered(Err(error)),
         };
-        let entries = self.entries.clone();
+        let entries = &self.entries;
+        let entry = match call {
+            Call::Predicate { .. } => &entries.predicate,
+            Call::Response { .. } => &entries.response,
+            Call::Decorate { .. } => &entries.decorate,
+            Call::Wait { .. } => &entries.wait,
+            Call::Generator { .. } => &entries.generator,
+            Call::EndOfRequest { .. } => &entries.end_of_request,
+        }
+        .clone();
         let answered = self.enter(|ctx| {
-            let entries = entries.restore(ctx)?;
+            let entry = entry.restore(ctx)?;
             let function = function.restore(ctx)?;
             let id = id as f64;
-            let json = |value: &serde_json::Value| value.to_string();
             Ok(match call {
-                Call::Predicate { request, .. } => {
-                    let entry: Function = entries.get("predicate")?;
-                    Some(Answer::Bool(entry.call((id, function, json(request)))?))
-                }
+                Call::Predicate { request, .. } => Some(Answer::Bool(entry.call((
+                    id,
+                    function,
+                    request.as_str(),
+                ))?)),
+                // Answered through `native.complete`, at once or later.
                 Call::Response { request, .. } => {
-                    let entry: Function = entries.get("response")?;
-                    entry.call::<_, ()>((id, function, json(request)))?;
+                    entry.call::<_, ()>((id, function, request.as_str()))?;
                     None
                 }
                 Call::Decorate {
                     request, response, ..
                 } => {
-                    let entry: Function = entries.get("decorate")?;
-                    entry.call::<_, ()>((id, function, json(request), json(response)))?;
+                    let response = response.to_string();
+                    entry.call::<_, ()>((id, function, request.as_str(), response))?;
                     None
                 }
-                Call::Wait { .. } => {
-                    let entry: Function = entries.get("wait")?;
-                    Some(Answer::Number(entry.call((id, function))?))
-                }
-                Call::Generator { request, .. } => {
-                    let entry: Function = entries.get("generator")?;
-                    Some(Answer::Json(entry.call((id, function, json(request)))?))
-                }
+                Call::Wait { .. } => Some(Answer::Number(entry.call((id, function))?)),
+                Call::Generator { request, .. } => Some(Answer::Json(entry.call((
+                    id,
+                    function,
+                    request.as_str(),
+                ))?)),
                 Call::EndOfRequest { data, binary, .. } => {
-                    let entry: Function = entries.get("endOfRequest")?;
                     let data = if *binary {
                         base64::engine::general_purpose::STANDARD.encode(data)
                     } else {
@@ -132,9 +205,19 @@ impl Engine {
         self.run_jobs();
         match answered {
             Ok(Some(answer)) => Started::Answered(answer.into_json()),
-            Ok(None) => Started::Pending,
+            Ok(None) => match self.take_event_of(id) {
+                Some(answer) => Started::Answered(answer),
+                None => Started::Pending,
+            },
             Err(error) => Started::Answered(Err(error)),
         }
+    }
+
+    /// The answer call `id` settled while it ran, if it did: most functions answer at once.
+    fn take_event_of(&mut self, id: u64) -> Option<Result<serde_json::Value, ScriptError>> {
+        let mut events = self.events.borrow_mut();
+        let at = events.iter().position(|event| event.call() == id)?;
+        Some(events.remove(at).into_answer().1)
     }
 
     /// What callbacks and timers settled since the last look.
@@ -142,13 +225,31 @@ impl Engine {
         std::mem::take(&mut *self.events.borrow_mut())
     }
 
+    /// Whether code set a timer since the last look.
+    pub(crate) fn take_timer_set(&mut self) -> bool {
+        self.timer_set.replace(false)
+    }
+
+    /// Whether a call of `function` once ran long enough to keep it off the server's workers.
+    pub(crate) fn is_slow(&self, function: &Arc<str>) -> bool {
+        self.functions
+            .get(function)
+            .is_some_and(|compiled| compiled.slow)
+    }
+
+    /// Keeps `function` off the server's workers from now on.
+    pub(crate) fn mark_slow(&mut self, function: &Arc<str>) {
+        if let Some(compiled) = self.functions.get_mut(function) {
+            compiled.slow = true;
+        }
+    }
+
     /// How long until the next timer is due, if one is set.
     pub(crate) fn next_timer(&mut self) -> Option<Duration> {
-        let entries = self.entries.clone();
+        let entry = self.entries.next_timer.clone();
         let next = self.context.with(|ctx| -> rquickjs::Result<f64> {
-            let entries = entries.restore(&ctx)?;
-            let next: Function = entries.get("nextTimer")?;
-            next.call(())
+            update_stack_top(&ctx);
+            entry.restore(&ctx)?.call(())
         });
         match next {
             Ok(ms) if ms >= 0.0 => Some(Duration::from_millis(ms as u64)),
@@ -160,25 +261,20 @@ impl Engine {
     /// out of memory, fails the call that set it.
     pub(crate) fn run_due_timers(&mut self) {
         loop {
-            let entries = self.entries.clone();
+            let take = self.entries.take_timer.clone();
             let taken = self
                 .context
                 .with(|ctx| -> rquickjs::Result<Option<Vec<f64>>> {
-                    let entries = entries.restore(&ctx)?;
-                    let take: Function = entries.get("takeTimer")?;
-                    take.call(())
+                    update_stack_top(&ctx);
+                    take.restore(&ctx)?.call(())
                 });
             let Ok(Some([timer, call])) =
                 taken.map(|taken| taken.and_then(|t| <[f64; 2]>::try_from(t).ok()))
             else {
                 return;
             };
-            let entries = self.entries.clone();
-            let ran = self.enter(|ctx| {
-                let entries = entries.restore(ctx)?;
-                let run: Function = entries.get("runTimer")?;
-                run.call::<_, ()>((timer,))
-            });
+            let run = self.entries.run_timer.clone();
+            let ran = self.enter(|ctx| run.restore(ctx)?.call::<_, ()>((timer,)));
             if let Err(error) = ran {
                 if call > 0.0 {
                     self.events
@@ -194,7 +290,7 @@ impl Engine {
 
     fn function(&mut self, source: &Arc<str>) -> Result<Persistent<Value<'static>>, ScriptError> {
         if let Some(compiled) = self.functions.get(source) {
-            return compiled.clone();
+            return compiled.value.clone();
         }
         let text = format!("({source}\n)");
         let compiled = self.enter(|ctx| {
@@ -204,7 +300,9 @@ impl Engine {
             let value: Value = ctx.eval_with_options(text.as_str(), options)?;
             Ok(Persistent::save(ctx, value))
         });
-        self.functions.insert(Arc::clone(source), compiled.clone());
+        let value = compiled.clone();
+        self.functions
+            .insert(Arc::clone(source), Compiled { value, slow: false });
         compiled
     }
 
@@ -217,6 +315,7 @@ impl Engine {
         self.deadline.set(Some(Instant::now() + self.limits.time));
         let limits = self.limits;
         let result = self.context.with(|ctx| {
+            update_stack_top(&ctx);
             body(&ctx).map_err(|error| match error {
                 rquickjs::Error::Exception => thrown(ctx.catch(), limits),
                 other => ScriptError::new(ScriptErrorKind::BadAnswer, other.to_string()),
@@ -236,6 +335,7 @@ impl Engine {
             return;
         }
         self.deadline.set(Some(Instant::now() + self.limits.time));
+        self.context.with(|ctx| update_stack_top(&ctx));
         loop {
             match self.runtime.execute_pending_job() {
                 Ok(true) => {}
@@ -252,6 +352,33 @@ impl Engine {
         self.deadline.set(None);
         // A failed call may leave cycles behind; they count against the memory limit.
         self.runtime.run_gc();
+    }
+}
+
+/// Tells the runtime that JavaScript now runs on this thread, from about here down: its
+/// stack limit (`MAX_STACK` below this point) must be measured on the running thread's stack.
+fn update_stack_top(ctx: &Ctx<'_>) {
+    #[allow(unsafe_code)]
+    // SAFETY: the runtime pointer comes from a live context whose runtime this thread is
+    // using now; the call only records the current stack pointer in it.
+    unsafe {
+        rquickjs::qjs::JS_UpdateStackTop(rquickjs::qjs::JS_GetRuntime(ctx.as_raw().as_ptr()));
+    }
+}
+
+impl Event {
+    fn call(&self) -> u64 {
+        match self {
+            Event::Completed(id, _) | Event::Failed(id, _) => *id,
+        }
+    }
+
+    /// The call this event answers, and its answer.
+    pub(crate) fn into_answer(self) -> (u64, Result<serde_json::Value, ScriptError>) {
+        match self {
+            Event::Completed(id, json) => (id, answer_json(&json)),
+            Event::Failed(id, error) => (id, Err(error)),
+        }
     }
 }
 
@@ -339,12 +466,7 @@ fn thrown(value: Value<'_>, limits: Limits) -> ScriptError {
 }
 
 /// Loads the modules and the sandbox into a fresh context; returns the entry points.
-fn load_sandbox<'js>(
-    ctx: &Ctx<'js>,
-    scope: Arc<str>,
-    events: Rc<RefCell<Vec<Event>>>,
-    memory_limit: usize,
-) -> rquickjs::Result<Persistent<Object<'static>>> {
+fn load_sandbox<'js>(ctx: &Ctx<'js>, natives: Natives) -> rquickjs::Result<Object<'js>> {
     let modules = Object::new(ctx.clone())?;
     for (name, source) in MODULES {
         let mut options = EvalOptions::default();
@@ -356,7 +478,7 @@ fn load_sandbox<'js>(
         }
         modules.set(name, exports)?;
     }
-    let native = natives(ctx, scope, events, memory_limit)?;
+    let native = natives.install(ctx)?;
     let crypto: Function = ctx.eval(CRYPTO)?;
     let buffer: Value = ctx.globals().get("Buffer")?;
     modules.set(
@@ -364,87 +486,101 @@ fn load_sandbox<'js>(
         crypto.call::<_, Object>((native.clone(), buffer))?,
     )?;
     let sandbox: Function = ctx.eval(SANDBOX)?;
-    let entries: Object = sandbox.call((native, modules))?;
-    Ok(Persistent::save(ctx, entries))
+    sandbox.call((native, modules))
 }
 
-/// The functions only the sandbox's own code can reach.
-fn natives<'js>(
-    ctx: &Ctx<'js>,
+/// What the natives share with the engine.
+struct Natives {
     scope: Arc<str>,
     events: Rc<RefCell<Vec<Event>>>,
+    timer_set: Rc<Cell<bool>>,
     memory_limit: usize,
-) -> rquickjs::Result<Object<'js>> {
-    let native = Object::new(ctx.clone())?;
-    native.set(
-        "log",
-        Function::new(
-            ctx.clone(),
-            move |level: String, message: String| match level.as_str() {
-                "debug" => tracing::debug!("{scope} {message}"),
-                "warn" => tracing::warn!("{scope} {message}"),
-                "error" => tracing::error!("{scope} {message}"),
-                _ => tracing::info!("{scope} {message}"),
-            },
-        )?,
-    )?;
-    let completed = Rc::clone(&events);
-    native.set(
-        "complete",
-        Function::new(ctx.clone(), move |call: f64, json: String| {
-            completed
-                .borrow_mut()
-                .push(Event::Completed(call as u64, json));
-        })?,
-    )?;
-    native.set(
-        "fail",
-        Function::new(
-            ctx.clone(),
-            move |call: f64, data: Option<String>, stack: String, out_of_memory: bool| {
-                let error = if out_of_memory {
-                    out_of_memory_error(memory_limit)
-                } else {
-                    ScriptError {
-                        kind: ScriptErrorKind::Thrown,
-                        message: data.clone().unwrap_or_else(|| stack.clone()),
-                        data,
-                        stack: Some(stack),
-                    }
-                };
-                events.borrow_mut().push(Event::Failed(call as u64, error));
-            },
-        )?,
-    )?;
-    let started = Instant::now();
-    native.set(
-        "nanoseconds",
-        Function::new(ctx.clone(), move || started.elapsed().as_nanos() as f64)?,
-    )?;
-    native.set(
-        "randomBytes",
-        Function::new(ctx.clone(), |count: usize| {
-            let bytes: Vec<u8> = std::iter::repeat_with(|| fastrand::u8(..))
-                .take(count)
-                .collect();
-            base64::engine::general_purpose::STANDARD.encode(bytes)
-        })?,
-    )?;
-    native.set(
-        "hash",
-        Function::new(ctx.clone(), |algorithm: String, data: String| {
-            let data = base64::engine::general_purpose::STANDARD
-                .decode(data)
-                .unwrap_or_default();
-            base64::engine::general_purpose::STANDARD.encode(digest(&algorithm, &data))
-        })?,
-    )?;
-    let env = Object::new(ctx.clone())?;
-    for (name, value) in std::env::vars() {
-        env.set(name, value)?;
+}
+
+impl Natives {
+    /// The functions only the sandbox's own code can reach.
+    fn install<'js>(self, ctx: &Ctx<'js>) -> rquickjs::Result<Object<'js>> {
+        let Natives {
+            scope,
+            events,
+            timer_set,
+            memory_limit,
+        } = self;
+        let native = Object::new(ctx.clone())?;
+        native.set(
+            "timerSet",
+            Function::new(ctx.clone(), move || timer_set.set(true))?,
+        )?;
+        native.set(
+            "log",
+            Function::new(
+                ctx.clone(),
+                move |level: String, message: String| match level.as_str() {
+                    "debug" => tracing::debug!("{scope} {message}"),
+                    "warn" => tracing::warn!("{scope} {message}"),
+                    "error" => tracing::error!("{scope} {message}"),
+                    _ => tracing::info!("{scope} {message}"),
+                },
+            )?,
+        )?;
+        let completed = Rc::clone(&events);
+        native.set(
+            "complete",
+            Function::new(ctx.clone(), move |call: f64, json: String| {
+                completed
+                    .borrow_mut()
+                    .push(Event::Completed(call as u64, json));
+            })?,
+        )?;
+        native.set(
+            "fail",
+            Function::new(
+                ctx.clone(),
+                move |call: f64, data: Option<String>, stack: String, out_of_memory: bool| {
+                    let error = if out_of_memory {
+                        out_of_memory_error(memory_limit)
+                    } else {
+                        ScriptError {
+                            kind: ScriptErrorKind::Thrown,
+                            message: data.clone().unwrap_or_else(|| stack.clone()),
+                            data,
+                            stack: Some(stack),
+                        }
+                    };
+                    events.borrow_mut().push(Event::Failed(call as u64, error));
+                },
+            )?,
+        )?;
+        let started = Instant::now();
+        native.set(
+            "nanoseconds",
+            Function::new(ctx.clone(), move || started.elapsed().as_nanos() as f64)?,
+        )?;
+        native.set(
+            "randomBytes",
+            Function::new(ctx.clone(), |count: usize| {
+                let bytes: Vec<u8> = std::iter::repeat_with(|| fastrand::u8(..))
+                    .take(count)
+                    .collect();
+                base64::engine::general_purpose::STANDARD.encode(bytes)
+            })?,
+        )?;
+        native.set(
+            "hash",
+            Function::new(ctx.clone(), |algorithm: String, data: String| {
+                let data = base64::engine::general_purpose::STANDARD
+                    .decode(data)
+                    .unwrap_or_default();
+                base64::engine::general_purpose::STANDARD.encode(digest(&algorithm, &data))
+            })?,
+        )?;
+        let env = Object::new(ctx.clone())?;
+        for (name, value) in std::env::vars() {
+            env.set(name, value)?;
+        }
+        native.set("env", env)?;
+        Ok(native)
     }
-    native.set("env", env)?;
-    Ok(native)
 }
 
 /// The digest `crypto.createHash` asked for; crypto.js admits only these names.

@@ -1,17 +1,41 @@
-//! The thread an imposter's JavaScript runs on: it takes calls in order, runs timers when
-//! they are due, and answers each call when its function answers, at once or later.
+//! An imposter's JavaScript: its engine behind a lock, and the thread that owns it. A call
+//! runs on the thread that makes it when that thread may run JavaScript and the engine is
+//! free (no hop, the fast way); otherwise, and for functions once found slow, it goes to the
+//! host's thread, which also runs timers when they are due and answers each call when its
+//! function answers, at once or later.
 
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::sync::mpsc::{self, RecvTimeoutError};
-use std::sync::Arc;
-
-use serde_json::Value;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, TryLockError};
+use std::time::{Duration, Instant};
 
 use crate::call::{Call, ScriptError, ScriptErrorKind};
-use crate::engine::{answer_json, Engine, Event, Started, MAX_STACK};
+use crate::engine::{Engine, Started, MAX_STACK};
 use crate::Limits;
 
-type Answer = Result<Value, ScriptError>;
+type Answer = Result<serde_json::Value, ScriptError>;
+
+/// The stack a thread that runs JavaScript needs: the JavaScript stack limit, and room for
+/// the engine's frames and the caller's beyond it.
+pub const STACK_SIZE: usize = MAX_STACK * 4;
+
+/// A call that ran this long on a server's worker runs on the host's thread from then on, so
+/// that a function that loops until its time limit holds up the imposter, not the workers.
+const SLOW: Duration = Duration::from_millis(10);
+
+thread_local! {
+    static RUNS_JAVASCRIPT: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Lets the workers of a multi-threaded runtime run injected JavaScript themselves rather than
+/// hand each call to the imposter's thread: gives them the stack it needs and marks them.
+/// Threads of other runtimes hand their calls over.
+pub fn prepare_workers(builder: &mut tokio::runtime::Builder) -> &mut tokio::runtime::Builder {
+    builder
+        .thread_stack_size(STACK_SIZE)
+        .on_thread_start(|| RUNS_JAVASCRIPT.set(true))
+}
 
 /// Where a call's answer goes: a thread blocked on it, or a task awaiting it.
 enum Reply {
@@ -36,15 +60,67 @@ impl Reply {
     }
 }
 
-struct Job {
-    call: Call,
-    reply: Reply,
+enum Job {
+    Call(Call, Reply),
+    /// A call made elsewhere set a timer: the host must look again when to wake.
+    Wake,
 }
 
-/// One imposter's JavaScript: a handle to its thread, which ends when the last handle goes.
+/// The engine and the calls waiting for an answer from it; whoever runs JavaScript holds it.
+#[derive(Default)]
+struct State {
+    /// Made by the host's thread when it starts.
+    engine: Option<Engine>,
+    waiting: HashMap<u64, Reply>,
+    next_id: u64,
+}
+
+impl State {
+    /// Starts `call`; a call that answers later waits under the id given. A function that
+    /// ran long is marked, wherever it ran, to keep it off the server's workers.
+    fn start(&mut self, call: &Call) -> (u64, Started) {
+        self.next_id += 1;
+        let id = self.next_id;
+        let Some(engine) = &mut self.engine else {
+            return (id, Started::Answered(Err(stopped())));
+        };
+        let began = Instant::now();
+        let started = engine.start(id, call);
+        if began.elapsed() >= SLOW {
+            engine.mark_slow(call.function());
+        }
+        (id, started)
+    }
+
+    /// Sends the answers callbacks and timers settled, and forgets callers who left.
+    fn answer_settled(&mut self) {
+        if let Some(engine) = &mut self.engine {
+            for event in engine.take_events() {
+                let (id, answer) = event.into_answer();
+                if let Some(reply) = self.waiting.remove(&id) {
+                    reply.send(answer);
+                }
+            }
+        }
+        self.waiting.retain(|_, reply| !reply.is_abandoned());
+    }
+}
+
+/// What came of trying to run a call on the caller's thread.
+enum Inline {
+    Answered(Answer),
+    /// It answers later, through the reply registered for it.
+    Waiting,
+    /// It must go to the host's thread.
+    HandedOver(Call),
+}
+
+/// One imposter's JavaScript: a handle to its engine and thread, which end when the last
+/// handle goes.
 #[derive(Clone)]
 pub struct ScriptHost {
     jobs: mpsc::Sender<Job>,
+    state: Arc<Mutex<State>>,
 }
 
 impl std::fmt::Debug for ScriptHost {
@@ -54,31 +130,43 @@ impl std::fmt::Debug for ScriptHost {
 }
 
 impl ScriptHost {
-    /// Starts the thread and its runtime. `scope` prefixes what the code logs, e.g.
+    /// Starts the thread, which makes the runtime. `scope` prefixes what the code logs, e.g.
     /// `[http:4545 orders]`.
     pub fn start(scope: &str, limits: Limits) -> ScriptHost {
         let (jobs, received) = mpsc::channel::<Job>();
+        let state = Arc::new(Mutex::new(State::default()));
+        let hosted = Arc::clone(&state);
         let scope: Arc<str> = scope.into();
         let spawned = std::thread::Builder::new()
             .name("javascript".into())
-            // Room for the JavaScript stack limit and the engine's own frames beyond it.
-            .stack_size(MAX_STACK * 4)
+            .stack_size(STACK_SIZE)
             .spawn(move || match Engine::new(scope, limits) {
-                Ok(engine) => serve(&received, engine),
+                Ok(engine) => {
+                    lock(&hosted).engine = Some(engine);
+                    serve(&received, &hosted);
+                }
                 Err(error) => refuse_all(&received, &error),
             });
         if let Err(error) = spawned {
             tracing::error!("cannot start a thread for injected JavaScript: {error}");
         }
-        ScriptHost { jobs }
+        ScriptHost { jobs, state }
     }
 
     /// Runs `call` and waits for its answer, blocking this thread. For callers that cannot
-    /// await (predicate matching); on a multi-threaded runtime, the runtime moves its other
-    /// tasks off this thread meanwhile.
+    /// await (predicate matching); on a multi-threaded runtime, a call handed to the host
+    /// moves the runtime's other tasks off this thread meanwhile.
     pub fn call_blocking(&self, call: Call) -> Answer {
         let (reply, answer) = mpsc::sync_channel(1);
-        self.send(call, Reply::Now(reply))?;
+        let mut reply = Some(reply);
+        let call = match self.try_inline(call, || Reply::Now(reply.take().expect("one reply"))) {
+            Inline::Answered(answer) => return answer,
+            Inline::Waiting => None,
+            Inline::HandedOver(call) => Some(call),
+        };
+        if let (Some(call), Some(reply)) = (call, reply) {
+            self.send(call, Reply::Now(reply))?;
+        }
         let wait = move || answer.recv().map_err(|_| stopped());
         match tokio::runtime::Handle::try_current() {
             Ok(handle) if handle.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
@@ -91,12 +179,56 @@ impl ScriptHost {
     /// Runs `call` and awaits its answer, which may come later (a callback, a promise).
     pub async fn call(&self, call: Call) -> Answer {
         let (reply, answer) = tokio::sync::oneshot::channel();
-        self.send(call, Reply::Later(reply))?;
+        let mut reply = Some(reply);
+        match self.try_inline(call, || Reply::Later(reply.take().expect("one reply"))) {
+            Inline::Answered(answer) => return answer,
+            Inline::Waiting => {}
+            Inline::HandedOver(call) => {
+                if let Some(reply) = reply {
+                    self.send(call, Reply::Later(reply))?;
+                }
+            }
+        }
         answer.await.map_err(|_| stopped())?
     }
 
+    /// Runs `call` here when this thread may run JavaScript, the engine is free and the
+    /// function is not known to be slow. `reply` is made only if the call answers later.
+    fn try_inline(&self, call: Call, reply: impl FnOnce() -> Reply) -> Inline {
+        if !RUNS_JAVASCRIPT.get() {
+            return Inline::HandedOver(call);
+        }
+        // A busy engine is not waited for: the host's thread takes the call meanwhile, which
+        // measured no slower than waiting, and never holds a worker behind a slow function.
+        let mut state = match self.state.try_lock() {
+            Ok(state) => state,
+            Err(TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
+            Err(TryLockError::WouldBlock) => return Inline::HandedOver(call),
+        };
+        match &state.engine {
+            Some(engine) if !engine.is_slow(call.function()) => {}
+            _ => return Inline::HandedOver(call),
+        }
+        let (id, started) = state.start(&call);
+        let inline = match started {
+            Started::Answered(answer) => Inline::Answered(answer),
+            Started::Pending => {
+                state.waiting.insert(id, reply());
+                Inline::Waiting
+            }
+        };
+        state.answer_settled();
+        if state.engine.as_mut().is_some_and(Engine::take_timer_set) {
+            // The host may be asleep until a later timer, or none.
+            let _ = self.jobs.send(Job::Wake);
+        }
+        inline
+    }
+
     fn send(&self, call: Call, reply: Reply) -> Result<(), ScriptError> {
-        self.jobs.send(Job { call, reply }).map_err(|_| stopped())
+        self.jobs
+            .send(Job::Call(call, reply))
+            .map_err(|_| stopped())
     }
 }
 
@@ -107,41 +239,36 @@ fn stopped() -> ScriptError {
     )
 }
 
-/// The host's loop: until every handle is gone, start each call, run due timers, and send
-/// the answers callbacks settled.
-fn serve(jobs: &mpsc::Receiver<Job>, mut engine: Engine) {
-    let mut waiting: HashMap<u64, Reply> = HashMap::new();
-    let mut next_id: u64 = 1;
+fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
+    // A panic while JavaScript ran leaves the engine as usable as before it.
+    state.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// The host's loop: until every handle is gone, start each call handed over, run due timers,
+/// and send the answers callbacks settled.
+fn serve(jobs: &mpsc::Receiver<Job>, state: &Mutex<State>) {
     loop {
-        let received = match engine.next_timer() {
+        let next_timer = lock(state).engine.as_mut().and_then(Engine::next_timer);
+        let received = match next_timer {
             Some(due_in) => jobs.recv_timeout(due_in),
             None => jobs.recv().map_err(|_| RecvTimeoutError::Disconnected),
         };
+        let mut state = lock(state);
         match received {
-            Ok(Job { call, reply }) => {
-                let id = next_id;
-                next_id += 1;
-                match engine.start(id, &call) {
-                    Started::Answered(answer) => reply.send(answer),
-                    Started::Pending => {
-                        waiting.insert(id, reply);
-                    }
+            Ok(Job::Call(call, reply)) => match state.start(&call) {
+                (_, Started::Answered(answer)) => reply.send(answer),
+                (id, Started::Pending) => {
+                    state.waiting.insert(id, reply);
                 }
-            }
-            Err(RecvTimeoutError::Timeout) => {}
+            },
+            Ok(Job::Wake) | Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => return,
         }
-        engine.run_due_timers();
-        for event in engine.take_events() {
-            let (id, answer) = match event {
-                Event::Completed(id, json) => (id, answer_json(&json)),
-                Event::Failed(id, error) => (id, Err(error)),
-            };
-            if let Some(reply) = waiting.remove(&id) {
-                reply.send(answer);
-            }
+        if let Some(engine) = &mut state.engine {
+            engine.take_timer_set();
+            engine.run_due_timers();
         }
-        waiting.retain(|_, reply| !reply.is_abandoned());
+        state.answer_settled();
     }
 }
 
@@ -149,7 +276,8 @@ fn serve(jobs: &mpsc::Receiver<Job>, mut engine: Engine) {
 fn refuse_all(jobs: &mpsc::Receiver<Job>, error: &str) {
     tracing::error!("injected JavaScript cannot run: {error}");
     for job in jobs {
-        job.reply
-            .send(Err(ScriptError::new(ScriptErrorKind::Stopped, error)));
+        if let Job::Call(_, reply) = job {
+            reply.send(Err(ScriptError::new(ScriptErrorKind::Stopped, error)));
+        }
     }
 }

@@ -1,10 +1,14 @@
 //! Injected JavaScript (mountebank's `inject` predicates and responses, `decorate`, `wait`
 //! functions, predicate generators and tcp end-of-request resolvers), run in a sandbox.
 //!
-//! Each imposter that runs JavaScript gets a [`ScriptHost`]: a thread of its own holding one
-//! QuickJS runtime, so that the imposter's `state` lives in one place, its calls run one at a
-//! time as they do in Node, and a runaway function stops only that imposter's JavaScript.
-//! Functions are compiled once and kept; each call is bounded by [`Limits`].
+//! Each imposter that runs JavaScript gets a [`ScriptHost`]: one QuickJS runtime behind a
+//! lock, so that the imposter's `state` lives in one place and its calls run one at a time as
+//! they do in Node, and a thread of its own for timers and for the calls that cannot run where
+//! they are made. A call runs on the server's worker that makes it when the worker was
+//! prepared for it ([`prepare_workers`]) and the runtime is free: no thread hop, which is most
+//! of what a call would otherwise cost. A function that once ran long is sent to the
+//! imposter's thread from then on, so a runaway function holds up only that imposter's
+//! JavaScript. Functions are compiled once and kept; each call is bounded by [`Limits`].
 //!
 //! Architecture Invariant: injected code reaches nothing outside the runtime but what
 //! `js/sandbox.js` gives it: no files, network, processes or clock beyond time of day.
@@ -14,7 +18,7 @@ mod engine;
 mod host;
 
 pub use call::{Call, ScriptError, ScriptErrorKind};
-pub use host::ScriptHost;
+pub use host::{prepare_workers, ScriptHost};
 
 use std::time::Duration;
 

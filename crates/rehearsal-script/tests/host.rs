@@ -1,5 +1,7 @@
 //! The script host as the server uses it: calls of each kind, state, timers, and the sandbox's
-//! limits, each failure confined to its call.
+//! limits, each failure confined to its call. Each check runs twice: from a thread that hands
+//! its calls to the imposter's thread, and on the workers of a runtime prepared to run them
+//! where they are made.
 
 use std::time::{Duration, Instant};
 
@@ -16,9 +18,10 @@ fn host() -> ScriptHost {
     )
 }
 
-fn request() -> Value {
+fn request() -> String {
     json!({"requestFrom": "127.0.0.1:5000", "method": "GET", "path": "/orders", "query": {"id": "7"},
            "headers": {"Host": "localhost"}, "body": "", "ip": "127.0.0.1"})
+    .to_string()
 }
 
 fn response(function: &str) -> Call {
@@ -35,7 +38,6 @@ fn predicate(function: &str) -> Call {
     }
 }
 
-#[tokio::test]
 async fn a_predicate_reads_the_config_and_the_legacy_request_fields() {
     let host = host();
     let config = host.call_blocking(predicate(
@@ -48,7 +50,6 @@ async fn a_predicate_reads_the_config_and_the_legacy_request_fields() {
     assert_eq!(legacy, Ok(Value::Bool(false)));
 }
 
-#[tokio::test]
 async fn a_response_is_returned_passed_to_the_callback_later_or_resolved_from_a_promise() {
     let host = host();
     let returned = host
@@ -83,7 +84,6 @@ async fn a_response_is_returned_passed_to_the_callback_later_or_resolved_from_a_
     assert_eq!(promised, Ok(json!({"body": "promised"})));
 }
 
-#[tokio::test]
 async fn state_is_shared_between_the_imposters_injections_and_kept_between_calls() {
     let host = host();
     let count = "function (config) { config.state.count = (config.state.count || 0) + 1; return { body: String(config.state.count) }; }";
@@ -97,7 +97,6 @@ async fn state_is_shared_between_the_imposters_injections_and_kept_between_calls
     assert_eq!(other.call(response(count)).await, Ok(json!({"body": "1"})));
 }
 
-#[tokio::test]
 async fn decorate_changes_the_response_in_place_or_returns_a_new_one() {
     let host = host();
     let decorate = |function: &str| Call::Decorate {
@@ -122,7 +121,6 @@ async fn decorate_changes_the_response_in_place_or_returns_a_new_one() {
     assert_eq!(legacy, Ok(json!({"body": "HI"})));
 }
 
-#[tokio::test]
 async fn wait_generators_and_end_of_request_resolvers_answer_at_once() {
     let host = host();
     let wait = host
@@ -148,7 +146,6 @@ async fn wait_generators_and_end_of_request_resolvers_answer_at_once() {
     assert_eq!(host.call_blocking(ends(b"HELO\n\n")), Ok(Value::Bool(true)));
 }
 
-#[tokio::test]
 async fn an_exception_fails_the_call_with_its_message_and_stack() {
     let host = host();
     let thrown = host
@@ -176,7 +173,6 @@ async fn an_exception_fails_the_call_with_its_message_and_stack() {
     assert!(!syntax.message.is_empty());
 }
 
-#[tokio::test]
 async fn an_infinite_loop_is_stopped_at_the_time_limit_and_the_host_goes_on() {
     let host = host();
     let started = Instant::now();
@@ -200,7 +196,6 @@ async fn an_infinite_loop_is_stopped_at_the_time_limit_and_the_host_goes_on() {
     );
 }
 
-#[tokio::test]
 async fn running_out_of_memory_fails_the_call_and_frees_what_it_took() {
     let host = host();
     let grow =
@@ -216,7 +211,6 @@ async fn running_out_of_memory_fails_the_call_and_frees_what_it_took() {
     );
 }
 
-#[tokio::test]
 async fn the_sandbox_has_no_files_network_or_processes() {
     let host = host();
     for module in ["fs", "child_process", "http", "net"] {
@@ -246,7 +240,6 @@ async fn the_sandbox_has_no_files_network_or_processes() {
     );
 }
 
-#[tokio::test]
 async fn deep_recursion_is_a_range_error_in_the_function() {
     let host = host();
     let error = host
@@ -255,4 +248,95 @@ async fn deep_recursion_is_a_range_error_in_the_function() {
         .unwrap_err();
     assert_eq!(error.kind, ScriptErrorKind::Thrown);
     assert!(error.stack.unwrap().starts_with("RangeError"));
+}
+
+/// A runtime whose workers run JavaScript themselves, as the server's do.
+fn prepared(workers: usize) -> tokio::runtime::Runtime {
+    let mut builder = tokio::runtime::Builder::new_multi_thread();
+    rehearsal_script::prepare_workers(&mut builder);
+    builder
+        .worker_threads(workers)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// Runs `check` on a worker of a prepared runtime, bounded so that a lost answer fails.
+fn on_worker(check: impl std::future::Future<Output = ()> + Send + 'static) {
+    let runtime = prepared(2);
+    runtime.block_on(async {
+        let ran = tokio::time::timeout(Duration::from_secs(20), tokio::spawn(check)).await;
+        ran.expect("the check finished in time")
+            .expect("the check passed");
+    });
+}
+
+macro_rules! on_both {
+    ($($check:ident),* $(,)?) => {
+        mod handed_over {
+            $(#[tokio::test]
+            async fn $check() {
+                super::$check().await
+            })*
+        }
+        mod on_the_callers_thread {
+            $(#[test]
+            fn $check() {
+                super::on_worker(super::$check())
+            })*
+        }
+    };
+}
+
+on_both!(
+    a_predicate_reads_the_config_and_the_legacy_request_fields,
+    a_response_is_returned_passed_to_the_callback_later_or_resolved_from_a_promise,
+    state_is_shared_between_the_imposters_injections_and_kept_between_calls,
+    decorate_changes_the_response_in_place_or_returns_a_new_one,
+    wait_generators_and_end_of_request_resolvers_answer_at_once,
+    an_exception_fails_the_call_with_its_message_and_stack,
+    an_infinite_loop_is_stopped_at_the_time_limit_and_the_host_goes_on,
+    running_out_of_memory_fails_the_call_and_frees_what_it_took,
+    the_sandbox_has_no_files_network_or_processes,
+    deep_recursion_is_a_range_error_in_the_function,
+);
+
+#[test]
+fn a_function_that_once_ran_long_leaves_the_workers_free_from_then_on() {
+    let runtime = prepared(1);
+    runtime.block_on(async {
+        let checked = tokio::spawn(async {
+            let ticks = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+            let counted = std::sync::Arc::clone(&ticks);
+            let ticker = tokio::spawn(async move {
+                let mut every = tokio::time::interval(Duration::from_millis(5));
+                loop {
+                    every.tick().await;
+                    counted.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                }
+            });
+            let host = host();
+            // Once it has answered, the engine is made, and the next call runs here.
+            let warm = host.call(response("() => ({})")).await;
+            assert_eq!(warm, Ok(json!({})));
+            let looping = "function () { for (;;) {} }";
+            // The first call runs on the only worker, which is held until the time limit.
+            let first = host.call(response(looping)).await.unwrap_err();
+            assert_eq!(first.kind, ScriptErrorKind::Timeout);
+            let before = ticks.load(std::sync::atomic::Ordering::Relaxed);
+            let second = host.call(response(looping)).await.unwrap_err();
+            assert_eq!(second.kind, ScriptErrorKind::Timeout);
+            let during = ticks.load(std::sync::atomic::Ordering::Relaxed) - before;
+            ticker.abort();
+            // 300 ms of 5 ms ticks: about 60 when the worker is free, none when it is held.
+            assert!(
+                during >= 20,
+                "the worker ticked {during} times while the slow function ran"
+            );
+        });
+        tokio::time::timeout(Duration::from_secs(20), checked)
+            .await
+            .expect("the check finished in time")
+            .expect("the check passed");
+    });
 }

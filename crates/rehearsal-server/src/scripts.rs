@@ -42,7 +42,7 @@ impl Scripts {
     ) -> Result<Map<String, Value>, MbError> {
         let call = Call::Response {
             function: Arc::clone(function),
-            request: request.as_json(),
+            request: json_text(request),
         };
         let made = self.host().call(call).await;
         match self.answer(Point::Response, function, made)? {
@@ -62,7 +62,7 @@ impl Scripts {
     ) -> Result<Map<String, Value>, MbError> {
         let call = Call::Decorate {
             function: Arc::clone(function),
-            request: request.as_json(),
+            request: json_text(request),
             response: Value::Object(response),
         };
         let made = self.host().call(call).await;
@@ -90,7 +90,7 @@ impl Scripts {
     ) -> Result<Vec<Value>, MbError> {
         let call = Call::Generator {
             function: Arc::clone(function),
-            request: request.as_json(),
+            request: json_text(request),
         };
         let made = self.host().call(call).await;
         match self.answer(Point::Generator, function, made)? {
@@ -199,7 +199,7 @@ impl Injector for Scripts {
     fn predicate(&self, function: &Function, request: &Request) -> Result<bool, MbError> {
         let call = Call::Predicate {
             function: Arc::clone(function),
-            request: request.as_json(),
+            request: json_text(request),
         };
         let made = self.host().call_blocking(call);
         Ok(self
@@ -207,4 +207,10 @@ impl Injector for Scripts {
             .as_bool()
             .unwrap_or(false))
     }
+}
+
+/// The request as the JSON text the sandbox parses, made without copying it first.
+fn json_text(request: &Request) -> String {
+    // A map with string keys always serialises.
+    serde_json::to_string(&request.0).unwrap_or_default()
 }

@@ -73,7 +73,10 @@ pub fn prepare(config: StartConfig) -> anyhow::Result<Prepared> {
 /// Runs the server on a multi-threaded runtime until a signal ends it.
 pub fn run(prepared: Prepared, launch: Launch) -> anyhow::Result<()> {
     logging::init(&prepared.config.log)?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+    let mut builder = tokio::runtime::Builder::new_multi_thread();
+    // The workers run injected JavaScript themselves, without a hop to the imposter's thread.
+    rehearsal_script::prepare_workers(&mut builder);
+    let runtime = builder
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
