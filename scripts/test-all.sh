@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of rehearsal: the format check, clippy with warnings denied, the whole cargo
-# test suite (unit, black-box and conformance tests), the conformance corpus and the test kit's
-# tests replayed against npm mountebank 2.9.1 (the reference), and the mountepy client test.
+# test suite (unit, black-box and conformance tests, and the example service's suite), the
+# conformance corpus and the test kit's tests replayed against npm mountebank 2.9.1 (the
+# reference), and the mountepy client test.
 # The environment tests start real Redis and PostgreSQL servers, and containers on podman.
 # It checks for what the tests need first, and installs it when it can (as root in CI).
 set -euo pipefail
@@ -76,6 +77,11 @@ echo "== cargo fmt --check"
 cargo fmt --all --check
 echo "== cargo clippy"
 cargo clippy --workspace --all-targets -- -D warnings
+echo "== the example service's release build, which its service tests run"
+cargo build --release -p orders
+target_dir=$(cargo metadata --format-version 1 --no-deps |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
+export ORDERS_BIN="$target_dir/release/orders"
 echo "== cargo test"
 cargo test --workspace
 echo "== against npm mountebank 2.9.1: the conformance corpus and the test kit"

@@ -7,16 +7,9 @@ use rehearsal::service::{Probe, RunningService, Service};
 use rehearsal::{Imposter, ImposterHandle, Predicate, Rehearsal, Response, Stub, Times};
 use serde_json::{json, Value};
 
-/// The orders service, charging through `payments`, on a fresh Redis database.
+/// The orders service, charging through `payments`.
 fn orders(payments: &ImposterHandle) -> RunningService {
-    Service::new("orders", support::orders_binary())
-        .env("PORT", "{port}")
-        .env("REDIS_URL", support::fresh_redis())
-        .env("PAYMENTS_URL", payments.url())
-        .env("PAYMENTS_TIMEOUT_MS", "500")
-        .ready(Probe::http("/health"))
-        .start()
-        .expect("the orders service starts")
+    support::start_orders(&payments.url())
 }
 
 fn payments_answering(mb: &Rehearsal, response: Response) -> ImposterHandle {

@@ -33,6 +33,19 @@ pub fn fresh_redis() -> String {
     format!("redis://127.0.0.1:{}/{database}", REDIS.port())
 }
 
+/// The orders service, charging through the payments service at `payments_url`, on an empty
+/// Redis database; ready once its health check answers.
+pub fn start_orders(payments_url: &str) -> RunningService {
+    Service::new("orders", orders_binary())
+        .env("PORT", "{port}")
+        .env("REDIS_URL", fresh_redis())
+        .env("PAYMENTS_URL", payments_url)
+        .env("PAYMENTS_TIMEOUT_MS", "500")
+        .ready(Probe::http("/health"))
+        .start()
+        .expect("the orders service starts")
+}
+
 /// The orders binary the service tests run: `ORDERS_BIN` when set (the release build, in
 /// the example's suite), else the one cargo built for these tests.
 pub fn orders_binary() -> String {
