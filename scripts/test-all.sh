@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test of rehearsal: the format check, clippy with warnings denied, the whole cargo
 # test suite (unit, black-box and conformance tests, and the example service's suite), the
-# conformance corpus and the test kit's tests replayed against npm mountebank 2.9.1 (the
-# reference), and the mountepy client test.
+# example service's coverage gate (scripts/coverage-example.sh), the conformance corpus and
+# the test kit's tests replayed against npm mountebank 2.9.1 (the reference), and the
+# mountepy client test.
 # The environment tests start real Redis and PostgreSQL servers, and containers on podman.
 # It checks for what the tests need first, and installs it when it can (as root in CI).
 set -euo pipefail
@@ -84,6 +85,8 @@ target_dir=$(cargo metadata --format-version 1 --no-deps |
 export ORDERS_BIN="$target_dir/release/orders"
 echo "== cargo test"
 cargo test --workspace
+echo "== the example service's coverage gate, counted inside the binary its tests spawn"
+bash scripts/coverage-example.sh
 echo "== against npm mountebank 2.9.1: the conformance corpus and the test kit"
 mb=$(sh scripts/mountebank.sh)
 CONFORMANCE_MB=$mb cargo test -p rehearsal-cli --test it conformance
