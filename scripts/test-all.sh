@@ -2,8 +2,8 @@
 # Runs every test of rehearsal: the format check, clippy with warnings denied, the whole cargo
 # test suite (unit, black-box and conformance tests, and the example service's suite), the
 # example service's coverage gate (scripts/coverage-example.sh), the conformance corpus and
-# the test kit's tests replayed against npm mountebank 2.9.1 (the reference), and the
-# mountepy client test.
+# the test kit's tests replayed against npm mountebank 2.9.1 (the reference), the mountepy
+# client test, and the example service's Python suite (examples/orders/python/run.sh).
 # The environment tests start real Redis and PostgreSQL servers, and containers on podman.
 # It checks for what the tests need first, and installs it when it can (as root in CI).
 set -euo pipefail
@@ -93,3 +93,5 @@ CONFORMANCE_MB=$mb cargo test -p rehearsal-cli --test it conformance
 REHEARSAL_TEST_MB=$mb cargo test -p rehearsal --test it kit
 echo "== mountepy"
 bash tests/mountepy/run.sh
+echo "== the example service from Python: pytest with mountepy, and under rehearsal run"
+bash examples/orders/python/run.sh
