@@ -61,8 +61,14 @@ fn run(sandbox: &Sandbox, mut command: Command, args: &[&str]) -> Finished {
     sandbox.run_for(command, BRING_UP)
 }
 
+/// A file a container's command writes: a container without a readiness probe is ready once
+/// it runs, which may be before its command has written anything.
 fn read(sandbox: &Sandbox, name: &str) -> String {
-    fs::read_to_string(sandbox.path(name))
+    let path = sandbox.path(name);
+    eventually(&format!("{name} is written"), PATIENCE, || {
+        fs::metadata(&path).is_ok_and(|file| file.len() > 0)
+    });
+    fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("read {name}: {e}"))
         .trim()
         .to_owned()
