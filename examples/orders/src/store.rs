@@ -32,10 +32,13 @@ impl Store {
     /// answer.
     pub async fn connect(url: &str) -> Result<Store, StoreError> {
         let client = redis::Client::open(url)?;
+        // Two quick retries (20 ms, then about 40 ms): a Redis that is restarting gets a
+        // moment, and one that is not there fails the start at once.
         let config = ConnectionManagerConfig::new()
             .set_connection_timeout(Some(Duration::from_secs(2)))
             .set_response_timeout(Some(Duration::from_secs(2)))
-            .set_number_of_retries(2);
+            .set_number_of_retries(2)
+            .set_min_delay(Duration::from_millis(20));
         let redis = ConnectionManager::new_with_config(client, config).await?;
         Ok(Store { redis })
     }

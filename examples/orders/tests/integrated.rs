@@ -136,7 +136,7 @@ fn a_refusal_a_failure_and_silence_are_told_apart() {
                         .respond(
                             Response::with_status(201)
                                 .json(json!({"id": "ch_late"}))
-                                .behavior(Behavior::wait(Duration::from_millis(500))),
+                                .behavior(Behavior::wait(Duration::from_millis(300))),
                         ),
                 )
                 .stub(Stub::new().respond(Response::with_status(500))),

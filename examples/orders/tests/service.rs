@@ -118,7 +118,10 @@ fn a_declined_payment_is_passed_on_and_nothing_is_kept() {
 fn a_failing_or_slow_payments_service_is_a_bad_gateway() {
     let mb = Rehearsal::start().unwrap();
     let payments = payments_answering(&mb, Response::with_status(503).into());
-    let service = orders(&payments);
+    let service = support::orders_service(&payments.url())
+        .env("PAYMENTS_TIMEOUT_MS", "100")
+        .start()
+        .unwrap();
     let (status, _, answer) = post_order(&service, &tea(1));
     assert_eq!(status, 502);
     assert_eq!(
@@ -130,7 +133,9 @@ fn a_failing_or_slow_payments_service_is_a_bad_gateway() {
         .replace_stubs(vec![Stub::new().respond(
             Response::with_status(201)
                 .json(json!({"id": "ch_late"}))
-                .behavior(rehearsal::Behavior::wait(std::time::Duration::from_secs(2))),
+                .behavior(rehearsal::Behavior::wait(std::time::Duration::from_millis(
+                    400,
+                ))),
         )])
         .unwrap();
     let (status, _, answer) = post_order(&service, &tea(1));

@@ -35,13 +35,17 @@ pub fn fresh_redis() -> String {
 
 /// The orders service, charging through the payments service at `payments_url`, on an empty
 /// Redis database; ready once its health check answers.
-pub fn start_orders(payments_url: &str) -> RunningService {
+pub fn orders_service(payments_url: &str) -> Service {
     Service::new("orders", orders_binary())
         .env("PORT", "{port}")
         .env("REDIS_URL", fresh_redis())
         .env("PAYMENTS_URL", payments_url)
-        .env("PAYMENTS_TIMEOUT_MS", "500")
         .ready(Probe::http("/health"))
+}
+
+/// [`orders_service`], started.
+pub fn start_orders(payments_url: &str) -> RunningService {
+    orders_service(payments_url)
         .start()
         .expect("the orders service starts")
 }
