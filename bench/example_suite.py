@@ -60,13 +60,11 @@ def main():
     args = parser.parse_args()
 
     target = target_dir()
-    # Everything built first, and the Python virtualenv made, by running the suites once.
-    subprocess.run(["bash", str(EXAMPLE / "python" / "run.sh")], cwd=ROOT, check=True,
-                   capture_output=True)
-    subprocess.run(["cargo", "test", "-q", "-p", "orders", "--no-run"], cwd=ROOT, check=True,
-                   capture_output=True)
     env = dict(os.environ, ORDERS_BIN=str(target / "release" / "orders"),
                PYTHONDONTWRITEBYTECODE="1")
+    # Everything built first, and the Python virtualenv made, by running the suites once.
+    timed(["bash", str(EXAMPLE / "python" / "run.sh")], ROOT, env)
+    timed(["cargo", "test", "-q", "-p", "orders", "--no-run"], ROOT, env)
     scratch = Path(tempfile.mkdtemp(prefix="rehearsal-example-suite-"))
     (scratch / "bin").mkdir()
     (scratch / "bin" / "mb").symlink_to(target / "debug" / "rehearsal")
@@ -106,8 +104,9 @@ def main():
         f"| reference: a Python team's published suite, with mountebank | {REFERENCE_TESTS} |"
         f" about {REFERENCE_SECONDS:.0f} s | | {reference_per_test * 1000:.0f} ms | |",
         "",
-        "The reference is a published figure, not run here, and its suite is not this one (51",
-        "tests against 22 and 7), so the table gives both ratios: whole suite and per test.",
+        f"The reference is a published figure, not run here, and its suite is not this one"
+        f" ({REFERENCE_TESTS} tests against {rust_tests} and {python_tests}), so the table gives"
+        " both ratios: whole suite and per test.",
         "",
         "Per round (s):",
         "",

@@ -25,15 +25,14 @@ if ! need "llvm-cov-$llvm" || ! need "llvm-profdata-$llvm"; then
 fi
 # This version: the report below relies on its --no-default-ignore-filename-regex.
 cov_version=0.9.1
-if ! cargo llvm-cov --version 2>/dev/null | grep -q "$cov_version"; then
+if ! cargo llvm-cov --version 2>/dev/null | grep -qxF "cargo-llvm-cov $cov_version"; then
     cargo install "cargo-llvm-cov@$cov_version" --locked --quiet
 fi
 LLVM_COV=$(command -v "llvm-cov-$llvm")
 LLVM_PROFDATA=$(command -v "llvm-profdata-$llvm")
 export LLVM_COV LLVM_PROFDATA
 
-target_dir=$(cargo metadata --format-version 1 --no-deps |
-    python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
+target_dir=$(bash scripts/target-dir.sh)
 # The service tests spawn the instrumented build. cargo-llvm-cov gives every process the
 # profile file pattern through LLVM_PROFILE_FILE, and the service writes its counts when it
 # exits after SIGTERM, which is how the supervisor stops it.

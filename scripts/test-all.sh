@@ -80,9 +80,7 @@ echo "== cargo clippy"
 cargo clippy --workspace --all-targets -- -D warnings
 echo "== the example service's release build, which its service tests run"
 cargo build --release -p orders
-target_dir=$(cargo metadata --format-version 1 --no-deps |
-    python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
-export ORDERS_BIN="$target_dir/release/orders"
+export ORDERS_BIN="$(bash scripts/target-dir.sh)/release/orders"
 echo "== cargo test"
 cargo test --workspace
 echo "== the example service's coverage gate, counted inside the binary its tests spawn"

@@ -69,11 +69,19 @@ pub(crate) struct Engine {
 #[allow(unsafe_code)]
 unsafe impl Send for Engine {}
 
-/// A compiled function, and whether a call of it ran long enough to be kept off the
-/// server's workers from then on.
+/// A compiled function, and what its calls so far showed of its speed.
 struct Compiled {
     value: Result<Persistent<Value<'static>>, ScriptError>,
-    slow: bool,
+    speed: Speed,
+}
+
+/// Whether a function may run on the server's workers: only once a call of it answered
+/// quickly on the imposter's own thread, and never again after a call ran long anywhere.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Speed {
+    Unknown,
+    Fast,
+    Slow,
 }
 
 /// The sandbox's entry points, looked up once.
@@ -230,17 +238,19 @@ impl Engine {
         self.timer_set.replace(false)
     }
 
-    /// Whether a call of `function` once ran long enough to keep it off the server's workers.
-    pub(crate) fn is_slow(&self, function: &Arc<str>) -> bool {
+    /// What the calls of `function` so far showed of its speed.
+    pub(crate) fn speed(&self, function: &Arc<str>) -> Speed {
         self.functions
             .get(function)
-            .is_some_and(|compiled| compiled.slow)
+            .map_or(Speed::Unknown, |compiled| compiled.speed)
     }
 
-    /// Keeps `function` off the server's workers from now on.
-    pub(crate) fn mark_slow(&mut self, function: &Arc<str>) {
+    /// Records what a call of `function` showed; `Slow` is for good.
+    pub(crate) fn observe(&mut self, function: &Arc<str>, speed: Speed) {
         if let Some(compiled) = self.functions.get_mut(function) {
-            compiled.slow = true;
+            if compiled.speed != Speed::Slow {
+                compiled.speed = speed;
+            }
         }
     }
 
@@ -301,8 +311,13 @@ impl Engine {
             Ok(Persistent::save(ctx, value))
         });
         let value = compiled.clone();
-        self.functions
-            .insert(Arc::clone(source), Compiled { value, slow: false });
+        self.functions.insert(
+            Arc::clone(source),
+            Compiled {
+                value,
+                speed: Speed::Unknown,
+            },
+        );
         compiled
     }
 

@@ -1,8 +1,9 @@
 //! An imposter's JavaScript: its engine behind a lock, and the thread that owns it. A call
-//! runs on the thread that makes it when that thread may run JavaScript and the engine is
-//! free (no hop, the fast way); otherwise, and for functions once found slow, it goes to the
-//! host's thread, which also runs timers when they are due and answers each call when its
-//! function answers, at once or later.
+//! runs on the thread that makes it (no hop, the fast way) when that thread may run
+//! JavaScript, the engine is free, and the function has shown itself quick: a call of it
+//! answered within [`SLOW`] on the host's thread, and none ever took longer anywhere.
+//! Otherwise it goes to the host's thread, which also runs timers when they are due and
+//! answers each call when its function answers, at once or later.
 
 use std::cell::Cell;
 use std::collections::HashMap;
@@ -11,7 +12,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError, TryLockError};
 use std::time::{Duration, Instant};
 
 use crate::call::{Call, ScriptError, ScriptErrorKind};
-use crate::engine::{Engine, Started, MAX_STACK};
+use crate::engine::{Engine, Speed, Started, MAX_STACK};
 use crate::Limits;
 
 type Answer = Result<serde_json::Value, ScriptError>;
@@ -20,21 +21,31 @@ type Answer = Result<serde_json::Value, ScriptError>;
 /// the engine's frames and the caller's beyond it.
 pub const STACK_SIZE: usize = MAX_STACK * 4;
 
-/// A call that ran this long on a server's worker runs on the host's thread from then on, so
-/// that a function that loops until its time limit holds up the imposter, not the workers.
+/// A function runs on the server's workers only once a call of it took less than this on the
+/// host's thread, and never after a call of it took longer: a function that loops until its
+/// time limit holds up its imposter, not the workers.
 const SLOW: Duration = Duration::from_millis(10);
 
 thread_local! {
     static RUNS_JAVASCRIPT: Cell<bool> = const { Cell::new(false) };
 }
 
-/// Lets the workers of a multi-threaded runtime run injected JavaScript themselves rather than
-/// hand each call to the imposter's thread: gives them the stack it needs and marks them.
-/// Threads of other runtimes hand their calls over.
-pub fn prepare_workers(builder: &mut tokio::runtime::Builder) -> &mut tokio::runtime::Builder {
+/// A multi-threaded runtime (all drivers enabled) whose workers run injected JavaScript
+/// themselves rather than hand each call to the imposter's thread: they have the stack it
+/// needs, which is why this builds the runtime rather than change a builder someone could
+/// give a smaller stack afterwards. Threads of other runtimes hand their calls over.
+pub fn multi_thread_runtime(
+    worker_threads: Option<usize>,
+) -> std::io::Result<tokio::runtime::Runtime> {
+    let mut builder = tokio::runtime::Builder::new_multi_thread();
+    if let Some(workers) = worker_threads {
+        builder.worker_threads(workers);
+    }
     builder
+        .enable_all()
         .thread_stack_size(STACK_SIZE)
         .on_thread_start(|| RUNS_JAVASCRIPT.set(true))
+        .build()
 }
 
 /// Where a call's answer goes: a thread blocked on it, or a task awaiting it.
@@ -73,12 +84,14 @@ struct State {
     engine: Option<Engine>,
     waiting: HashMap<u64, Reply>,
     next_id: u64,
+    /// How many calls ran on the thread that made them.
+    calls_run_inline: u64,
 }
 
 impl State {
-    /// Starts `call`; a call that answers later waits under the id given. A function that
-    /// ran long is marked, wherever it ran, to keep it off the server's workers.
-    fn start(&mut self, call: &Call) -> (u64, Started) {
+    /// Starts `call`; a call that answers later waits under the id given. How long it took
+    /// decides where the function's next calls may run.
+    fn start(&mut self, call: &Call, on_host: bool) -> (u64, Started) {
         self.next_id += 1;
         let id = self.next_id;
         let Some(engine) = &mut self.engine else {
@@ -87,9 +100,19 @@ impl State {
         let began = Instant::now();
         let started = engine.start(id, call);
         if began.elapsed() >= SLOW {
-            engine.mark_slow(call.function());
+            engine.observe(call.function(), Speed::Slow);
+        } else if on_host {
+            engine.observe(call.function(), Speed::Fast);
         }
         (id, started)
+    }
+
+    /// Answers every waiting caller that the JavaScript stopped, and drops the engine.
+    fn stop(&mut self) {
+        self.engine = None;
+        for (_, reply) in self.waiting.drain() {
+            reply.send(Err(stopped()));
+        }
     }
 
     /// Sends the answers callbacks and timers settled, and forgets callers who left.
@@ -140,12 +163,16 @@ impl ScriptHost {
         let spawned = std::thread::Builder::new()
             .name("javascript".into())
             .stack_size(STACK_SIZE)
-            .spawn(move || match Engine::new(scope, limits) {
-                Ok(engine) => {
-                    lock(&hosted).engine = Some(engine);
-                    serve(&received, &hosted);
+            .spawn(move || {
+                // However the thread ends, even by a panic, nobody is left waiting for it.
+                let _stop = StopOnExit(Arc::clone(&hosted));
+                match Engine::new(scope, limits) {
+                    Ok(engine) => {
+                        lock(&hosted).engine = Some(engine);
+                        serve(&received, &hosted);
+                    }
+                    Err(error) => refuse_all(&received, &error),
                 }
-                Err(error) => refuse_all(&received, &error),
             });
         if let Err(error) = spawned {
             tracing::error!("cannot start a thread for injected JavaScript: {error}");
@@ -192,8 +219,14 @@ impl ScriptHost {
         answer.await.map_err(|_| stopped())?
     }
 
+    /// How many calls ran on the thread that made them rather than the host's: for tests and
+    /// diagnostics.
+    pub fn calls_run_inline(&self) -> u64 {
+        lock(&self.state).calls_run_inline
+    }
+
     /// Runs `call` here when this thread may run JavaScript, the engine is free and the
-    /// function is not known to be slow. `reply` is made only if the call answers later.
+    /// function has shown itself quick. `reply` is made only if the call answers later.
     fn try_inline(&self, call: Call, reply: impl FnOnce() -> Reply) -> Inline {
         if !RUNS_JAVASCRIPT.get() {
             return Inline::HandedOver(call);
@@ -206,10 +239,11 @@ impl ScriptHost {
             Err(TryLockError::WouldBlock) => return Inline::HandedOver(call),
         };
         match &state.engine {
-            Some(engine) if !engine.is_slow(call.function()) => {}
+            Some(engine) if engine.speed(call.function()) == Speed::Fast => {}
             _ => return Inline::HandedOver(call),
         }
-        let (id, started) = state.start(&call);
+        state.calls_run_inline += 1;
+        let (id, started) = state.start(&call, false);
         let inline = match started {
             Started::Answered(answer) => Inline::Answered(answer),
             Started::Pending => {
@@ -239,13 +273,23 @@ fn stopped() -> ScriptError {
     )
 }
 
+/// Stops the state when the host's thread ends.
+struct StopOnExit(Arc<Mutex<State>>);
+
+impl Drop for StopOnExit {
+    fn drop(&mut self) {
+        lock(&self.0).stop();
+    }
+}
+
 fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
     // A panic while JavaScript ran leaves the engine as usable as before it.
     state.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// The host's loop: until every handle is gone, start each call handed over, run due timers,
-/// and send the answers callbacks settled.
+/// and send the answers callbacks settled. The lock is not fair: under a steady stream of
+/// inline calls this thread may wait its turn a little, so timers can run slightly late.
 fn serve(jobs: &mpsc::Receiver<Job>, state: &Mutex<State>) {
     loop {
         let next_timer = lock(state).engine.as_mut().and_then(Engine::next_timer);
@@ -255,7 +299,7 @@ fn serve(jobs: &mpsc::Receiver<Job>, state: &Mutex<State>) {
         };
         let mut state = lock(state);
         match received {
-            Ok(Job::Call(call, reply)) => match state.start(&call) {
+            Ok(Job::Call(call, reply)) => match state.start(&call, true) {
                 (_, Started::Answered(answer)) => reply.send(answer),
                 (id, Started::Pending) => {
                     state.waiting.insert(id, reply);

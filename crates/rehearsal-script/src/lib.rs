@@ -5,10 +5,11 @@
 //! lock, so that the imposter's `state` lives in one place and its calls run one at a time as
 //! they do in Node, and a thread of its own for timers and for the calls that cannot run where
 //! they are made. A call runs on the server's worker that makes it when the worker was
-//! prepared for it ([`prepare_workers`]) and the runtime is free: no thread hop, which is most
-//! of what a call would otherwise cost. A function that once ran long is sent to the
-//! imposter's thread from then on, so a runaway function holds up only that imposter's
-//! JavaScript. Functions are compiled once and kept; each call is bounded by [`Limits`].
+//! made for it ([`multi_thread_runtime`]), the runtime is free, and the function has shown
+//! itself quick on the imposter's thread: no thread hop, which is most of what a call would
+//! otherwise cost. A function's first call, and every call of one that ever ran long, runs
+//! on the imposter's thread, so a runaway function holds up only that imposter's JavaScript.
+//! Functions are compiled once and kept; each call is bounded by [`Limits`].
 //!
 //! Architecture Invariant: injected code reaches nothing outside the runtime but what
 //! `js/sandbox.js` gives it: no files, network, processes or clock beyond time of day.
@@ -18,7 +19,7 @@ mod engine;
 mod host;
 
 pub use call::{Call, ScriptError, ScriptErrorKind};
-pub use host::{prepare_workers, ScriptHost};
+pub use host::{multi_thread_runtime, ScriptHost};
 
 use std::time::Duration;
 

@@ -252,13 +252,7 @@ async fn deep_recursion_is_a_range_error_in_the_function() {
 
 /// A runtime whose workers run JavaScript themselves, as the server's do.
 fn prepared(workers: usize) -> tokio::runtime::Runtime {
-    let mut builder = tokio::runtime::Builder::new_multi_thread();
-    rehearsal_script::prepare_workers(&mut builder);
-    builder
-        .worker_threads(workers)
-        .enable_all()
-        .build()
-        .unwrap()
+    rehearsal_script::multi_thread_runtime(Some(workers)).unwrap()
 }
 
 /// Runs `check` on a worker of a prepared runtime, bounded so that a lost answer fails.
@@ -302,7 +296,7 @@ on_both!(
 );
 
 #[test]
-fn a_function_that_once_ran_long_leaves_the_workers_free_from_then_on() {
+fn a_looping_function_never_holds_a_worker() {
     let runtime = prepared(1);
     runtime.block_on(async {
         let checked = tokio::spawn(async {
@@ -316,27 +310,71 @@ fn a_function_that_once_ran_long_leaves_the_workers_free_from_then_on() {
                 }
             });
             let host = host();
-            // Once it has answered, the engine is made, and the next call runs here.
-            let warm = host.call(response("() => ({})")).await;
-            assert_eq!(warm, Ok(json!({})));
             let looping = "function () { for (;;) {} }";
-            // The first call runs on the only worker, which is held until the time limit.
-            let first = host.call(response(looping)).await.unwrap_err();
-            assert_eq!(first.kind, ScriptErrorKind::Timeout);
-            let before = ticks.load(std::sync::atomic::Ordering::Relaxed);
-            let second = host.call(response(looping)).await.unwrap_err();
-            assert_eq!(second.kind, ScriptErrorKind::Timeout);
-            let during = ticks.load(std::sync::atomic::Ordering::Relaxed) - before;
+            for call in ["first", "second"] {
+                let before = ticks.load(std::sync::atomic::Ordering::Relaxed);
+                let error = host.call(response(looping)).await.unwrap_err();
+                assert_eq!(error.kind, ScriptErrorKind::Timeout);
+                let during = ticks.load(std::sync::atomic::Ordering::Relaxed) - before;
+                // 300 ms of 5 ms ticks: about 60 when the only worker is free, none when held.
+                assert!(
+                    during >= 20,
+                    "the worker ticked {during} times during the {call} call"
+                );
+            }
             ticker.abort();
-            // 300 ms of 5 ms ticks: about 60 when the worker is free, none when it is held.
-            assert!(
-                during >= 20,
-                "the worker ticked {during} times while the slow function ran"
-            );
+            assert_eq!(host.calls_run_inline(), 0);
         });
         tokio::time::timeout(Duration::from_secs(20), checked)
             .await
             .expect("the check finished in time")
             .expect("the check passed");
+    });
+}
+
+#[test]
+fn a_function_runs_on_the_callers_worker_once_it_has_shown_itself_quick() {
+    on_worker(async {
+        let host = host();
+        let quick = "() => ({ body: 'quick' })";
+        assert_eq!(
+            host.call(response(quick)).await,
+            Ok(json!({"body": "quick"}))
+        );
+        assert_eq!(
+            host.calls_run_inline(),
+            0,
+            "a first call runs on the host's thread"
+        );
+        assert_eq!(
+            host.call(response(quick)).await,
+            Ok(json!({"body": "quick"}))
+        );
+        assert_eq!(host.calls_run_inline(), 1);
+
+        // The stack limit holds on a worker's stack too: quick at first, then recursing
+        // without end.
+        let recursing = "function (config) { const deep = n => deep(n + 1) + 1; \
+                         if (config.state.recurse) { return { body: String(deep(0)) }; } \
+                         config.state.recurse = true; return {}; }";
+        assert_eq!(host.call(response(recursing)).await, Ok(json!({})));
+        let error = host.call(response(recursing)).await.unwrap_err();
+        assert!(error.stack.unwrap().starts_with("RangeError"));
+        assert_eq!(host.calls_run_inline(), 2);
+
+        // Quick twice, then it loops: after that one, its calls stay off the workers.
+        let turning = "function (config) { config.state.n = (config.state.n || 0) + 1; \
+                       if (config.state.n === 3) { for (;;) {} } return { body: String(config.state.n) }; }";
+        assert_eq!(host.call(response(turning)).await, Ok(json!({"body": "1"})));
+        assert_eq!(host.call(response(turning)).await, Ok(json!({"body": "2"})));
+        let looped = host.call(response(turning)).await.unwrap_err();
+        assert_eq!(looped.kind, ScriptErrorKind::Timeout);
+        assert_eq!(host.calls_run_inline(), 4);
+        assert_eq!(host.call(response(turning)).await, Ok(json!({"body": "4"})));
+        assert_eq!(
+            host.calls_run_inline(),
+            4,
+            "a function that ran long is handed over"
+        );
     });
 }

@@ -51,9 +51,13 @@ def environment():
     payments_port = port_for.select_random()
     redis = HttpService(['redis-server', '--port', '{port}', '--bind', '127.0.0.1',
                          '--save', '', '--appendonly', 'no'])
+    binary = os.environ.get('ORDERS_BIN')
+    if not binary:
+        pytest.exit('set ORDERS_BIN to the orders binary (cargo build --release -p orders '
+                    'makes target/release/orders), or run the tests under rehearsal run')
     with Mountebank() as mb, redis:
         orders = HttpService(
-            [os.environ['ORDERS_BIN']],
+            [binary],
             env={'PORT': '{port}',
                  'REDIS_URL': 'redis://127.0.0.1:{}'.format(redis.port),
                  'PAYMENTS_URL': 'http://127.0.0.1:{}'.format(payments_port)})

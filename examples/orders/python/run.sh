@@ -9,8 +9,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../../.." && pwd)
-target=$(cargo metadata --format-version 1 --no-deps --manifest-path "$repo/Cargo.toml" |
-    python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
+target=$(bash "$repo/scripts/target-dir.sh")
 venv=$target/orders-python-venv
 
 # The service's release build; rehearsal's debug build, which the test suite has made already.

@@ -17,6 +17,15 @@ pub use http::router;
 use payments::Payments;
 use store::{Store, StoreError};
 
+/// The service could not be set up.
+#[derive(Debug, thiserror::Error)]
+pub enum SetupError {
+    #[error("cannot reach Redis at {url}: {error}")]
+    Redis { url: String, error: StoreError },
+    #[error("cannot make the payments client: {0}")]
+    Payments(#[from] reqwest::Error),
+}
+
 /// What the handlers share: the order store and the payments client.
 #[derive(Clone)]
 pub struct App {
@@ -26,10 +35,16 @@ pub struct App {
 
 impl App {
     /// Connects to Redis and prepares the payments client, as `config` says.
-    pub async fn connect(config: &Config) -> Result<App, StoreError> {
+    pub async fn connect(config: &Config) -> Result<App, SetupError> {
+        let store = Store::connect(&config.redis_url)
+            .await
+            .map_err(|error| SetupError::Redis {
+                url: config.redis_url.clone(),
+                error,
+            })?;
         Ok(App {
-            store: Store::connect(&config.redis_url).await?,
-            payments: Payments::new(&config.payments_url, config.payments_timeout),
+            store,
+            payments: Payments::new(&config.payments_url, config.payments_timeout)?,
         })
     }
 }

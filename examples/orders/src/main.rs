@@ -25,9 +25,7 @@ async fn main() -> ExitCode {
 
 async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let config = Config::from_env()?;
-    let app = App::connect(&config)
-        .await
-        .map_err(|error| format!("cannot reach Redis at {}: {error}", config.redis_url))?;
+    let app = App::connect(&config).await?;
     let listener = TcpListener::bind((config.bind.as_str(), config.port))
         .await
         .map_err(|error| format!("cannot listen on {}:{}: {error}", config.bind, config.port))?;

@@ -31,19 +31,18 @@ pub enum PaymentError {
 
 impl Payments {
     /// `url` is the service's base URL; a charge that takes longer than `timeout` fails.
-    pub fn new(url: &str, timeout: Duration) -> Payments {
-        let http = reqwest::Client::builder()
-            .timeout(timeout)
-            .build()
-            .unwrap_or_else(|_| reqwest::Client::new());
-        Payments {
+    pub fn new(url: &str, timeout: Duration) -> Result<Payments, reqwest::Error> {
+        let http = reqwest::Client::builder().timeout(timeout).build()?;
+        Ok(Payments {
             http,
             url: url.trim_end_matches('/').to_string(),
-        }
+        })
     }
 
     /// Charges `customer` `amount_cents` for `order_id`. The order id is also the idempotency
-    /// key, so that the payments service can tell a retry from a second charge.
+    /// key, so that the payments service can tell a resent charge of this order from a new
+    /// one. (A client that retries a whole order gets a new order id, and a new charge: see
+    /// the README.)
     pub async fn charge(
         &self,
         order_id: &str,

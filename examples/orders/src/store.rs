@@ -25,6 +25,11 @@ pub enum StoreError {
         id: String,
         error: serde_json::Error,
     },
+    #[error("order {id} cannot be written as JSON: {error}")]
+    Unwritable {
+        id: String,
+        error: serde_json::Error,
+    },
 }
 
 impl Store {
@@ -50,7 +55,7 @@ impl Store {
     }
 
     pub async fn save(&self, order: &Order) -> Result<(), StoreError> {
-        let json = serde_json::to_string(order).map_err(|error| StoreError::Corrupt {
+        let json = serde_json::to_string(order).map_err(|error| StoreError::Unwritable {
             id: order.id.clone(),
             error,
         })?;

@@ -59,7 +59,7 @@ async fn every_answer_of_the_router_conforms_in_process() {
     .unwrap();
     let app = App {
         store: Store::connect(&support::fresh_redis()).await.unwrap(),
-        payments: Payments::new(&payments.url(), Duration::from_secs(2)),
+        payments: Payments::new(&payments.url(), Duration::from_secs(2)).unwrap(),
     };
     let orders = ContractService::new(contract(), orders::router(app));
 

@@ -3,6 +3,8 @@
 //! environment itself; under `rehearsal run -- cargo test --test environment` it uses the one
 //! rehearsal started, and the same file serves `rehearsal up` for trying the service by hand.
 
+mod support;
+
 use std::sync::LazyLock;
 
 use rehearsal::environment::{Environment, RunningEnvironment};
@@ -10,26 +12,24 @@ use rehearsal::Rehearsal;
 use serde_json::{json, Value};
 
 static ENVIRONMENT: LazyLock<RunningEnvironment> = LazyLock::new(|| {
+    // rehearsal.toml runs the binary ORDERS_BIN names, else target/release/orders; under
+    // plain `cargo test`, the one cargo built for these tests. Set before anything starts,
+    // while this binary's other test waits on this initialisation.
+    if std::env::var_os("ORDERS_BIN").is_none() {
+        std::env::set_var("ORDERS_BIN", support::orders_binary());
+    }
     Environment::find()
         .and_then(Environment::up_or_attach)
         .unwrap_or_else(|error| panic!("the environment of rehearsal.toml starts: {error}"))
 });
 
-fn post_order(body: &Value) -> (u16, Value) {
-    let mut answer = ureq::post(format!("{}/orders", ENVIRONMENT.url("orders")))
-        .config()
-        .http_status_as_error(false)
-        .build()
-        .send_json(body)
-        .unwrap();
-    (
-        answer.status().as_u16(),
-        answer.body_mut().read_json().unwrap(),
-    )
+fn orders_url() -> String {
+    ENVIRONMENT.url("orders").to_string()
 }
 
-/// The bodies of the charges the payments imposter received, for `customer`.
-fn charges_of(customer: &str) -> Vec<Value> {
+/// The bodies of the charges the payments imposter received for order `id`: an environment
+/// that `rehearsal up` keeps may have seen other runs' charges.
+fn charges_for(id: &str) -> Vec<Value> {
     let mb = Rehearsal::connect(
         ENVIRONMENT
             .api_url()
@@ -43,13 +43,14 @@ fn charges_of(customer: &str) -> Vec<Value> {
         .unwrap()
         .iter()
         .filter_map(|request| serde_json::from_str::<Value>(request["body"].as_str()?).ok())
-        .filter(|body| body["customer"] == customer)
+        .filter(|body| body["order_id"] == id)
         .collect()
 }
 
 #[test]
 fn an_order_is_charged_through_the_payments_imposter_and_kept() {
-    let (status, order) = post_order(
+    let (status, _, order) = support::post_order(
+        &orders_url(),
         &json!({"customer": "c-env", "items": [{"sku": "cake", "quantity": 3, "price_cents": 425}]}),
     );
     assert_eq!(status, 201, "{order}");
@@ -57,22 +58,20 @@ fn an_order_is_charged_through_the_payments_imposter_and_kept() {
     assert_eq!(order["payment_id"], "ch_1");
     let id = order["id"].as_str().unwrap();
 
-    let shown: Value = ureq::get(format!("{}/orders/{id}", ENVIRONMENT.url("orders")))
-        .call()
-        .unwrap()
-        .body_mut()
-        .read_json()
-        .unwrap();
-    assert_eq!(shown, order);
     assert_eq!(
-        charges_of("c-env"),
+        support::get(&orders_url(), &format!("/orders/{id}")),
+        (200, order.clone())
+    );
+    assert_eq!(
+        charges_for(id),
         [json!({"order_id": id, "customer": "c-env", "amount_cents": 1275})]
     );
 }
 
 #[test]
 fn a_customer_the_imposter_declines_gets_a_402() {
-    let (status, answer) = post_order(
+    let (status, _, answer) = support::post_order(
+        &orders_url(),
         &json!({"customer": "broke", "items": [{"sku": "tea", "quantity": 1, "price_cents": 350}]}),
     );
     assert_eq!(status, 402);

@@ -110,7 +110,7 @@ fn a_charge_posts_the_order_and_reads_the_charge_id() {
             ),
         )
         .unwrap();
-    let client = Payments::new(&payments.url(), Duration::from_secs(2));
+    let client = Payments::new(&payments.url(), Duration::from_secs(2)).unwrap();
     let charge = runtime().block_on(client.charge("ord-7", "c-1", 700));
     assert_eq!(charge, Ok(Charge { id: "ch_42".into() }));
     payments.verify().unwrap();
@@ -136,13 +136,14 @@ fn a_refusal_a_failure_and_silence_are_told_apart() {
                         .respond(
                             Response::with_status(201)
                                 .json(json!({"id": "ch_late"}))
-                                .behavior(Behavior::wait(Duration::from_millis(300))),
+                                .behavior(Behavior::wait(Duration::from_secs(3))),
                         ),
                 )
                 .stub(Stub::new().respond(Response::with_status(500))),
         )
         .unwrap();
-    let client = Payments::new(&payments.url(), Duration::from_millis(100));
+    let client = Payments::new(&payments.url(), Duration::from_secs(2)).unwrap();
+    let impatient = Payments::new(&payments.url(), Duration::from_millis(300)).unwrap();
     let runtime = runtime();
     assert_eq!(
         runtime.block_on(client.charge("ord-1", "broke", 700)),
@@ -155,14 +156,14 @@ fn a_refusal_a_failure_and_silence_are_told_apart() {
         ))
     );
     assert_eq!(
-        runtime.block_on(client.charge("ord-3", "slow", 700)),
+        runtime.block_on(impatient.charge("ord-3", "slow", 700)),
         Err(PaymentError::Unavailable(
             "it did not answer in time".into()
         ))
     );
     let gone = payments.url();
     payments.delete().unwrap();
-    let client = Payments::new(&gone, Duration::from_millis(100));
+    let client = Payments::new(&gone, Duration::from_secs(2)).unwrap();
     assert_eq!(
         runtime.block_on(client.charge("ord-4", "c-1", 700)),
         Err(PaymentError::Unavailable("it cannot be reached".into()))

@@ -73,13 +73,9 @@ pub fn prepare(config: StartConfig) -> anyhow::Result<Prepared> {
 /// Runs the server on a multi-threaded runtime until a signal ends it.
 pub fn run(prepared: Prepared, launch: Launch) -> anyhow::Result<()> {
     logging::init(&prepared.config.log)?;
-    let mut builder = tokio::runtime::Builder::new_multi_thread();
     // The workers run injected JavaScript themselves, without a hop to the imposter's thread.
-    rehearsal_script::prepare_workers(&mut builder);
-    let runtime = builder
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
+    let runtime =
+        rehearsal_script::multi_thread_runtime(None).context("cannot start the async runtime")?;
     let result = runtime.block_on(serve(prepared, launch));
     // Tasks that ignore cancellation must not keep the process alive after shutdown.
     runtime.shutdown_timeout(Duration::from_millis(500));

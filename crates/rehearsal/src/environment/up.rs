@@ -141,7 +141,7 @@ pub(crate) fn up(spec: &EnvironmentSpec, places: Places) -> Result<RunningEnviro
     state.services = infos.clone();
     save(&state, &state_file, &run_dir)?;
 
-    let processes = group.start()?;
+    let processes = group.start_all()?;
     infos.extend(processes.iter().map(|running| process_info(spec, running)));
     owned.processes = Some(processes);
     // In the order of the file, which is how people read them.

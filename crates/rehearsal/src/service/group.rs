@@ -130,6 +130,12 @@ impl Services {
     /// Starts every service, each after its dependencies are ready. If one fails, those
     /// already started are stopped and the first failure is returned.
     pub fn start(self) -> Result<RunningServices, Error> {
+        // Printed as well as returned, as `Service::start` does, for the same reason.
+        self.start_all().inspect_err(|error| eprintln!("{error}"))
+    }
+
+    /// [`Services::start`] without printing the failure, for callers that report it themselves.
+    pub(crate) fn start_all(self) -> Result<RunningServices, Error> {
         let plans = self
             .services
             .into_iter()

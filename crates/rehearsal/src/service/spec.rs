@@ -239,10 +239,17 @@ impl Service {
     /// Fails, with a report of what happened, the command line and the tail of its logs, if
     /// the program cannot be spawned, exits before it is ready, is not ready in time, or its
     /// port is taken. A service that refers to other services must be started in a
-    /// [`Services`] group.
+    /// [`Services`] group. The report is also printed to standard error, which the test
+    /// harness shows for a failed test: a test that returns the error with `?` may panic
+    /// first, dropping an imposter whose expectations were not met.
     ///
     /// [`Services`]: super::Services
     pub fn start(self) -> Result<RunningService, Error> {
-        start::start_alone(self)
+        start::start_alone(self).inspect_err(|error| {
+            // Printed as well as returned: a test that returns this error with `?` drops its
+            // imposters first, and one with an unmet expectation panics then, which would
+            // hide it; the test harness shows what a failed test printed.
+            eprintln!("{error}");
+        })
     }
 }

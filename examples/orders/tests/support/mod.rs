@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::LazyLock;
 
 use rehearsal::service::{Probe, RunningService, Service};
+use serde_json::Value;
 
 /// Redis has 16 databases; each test takes one, so a binary holds at most 16 tests using it.
 const DATABASES: usize = 16;
@@ -48,6 +49,36 @@ pub fn start_orders(payments_url: &str) -> RunningService {
     orders_service(payments_url)
         .start()
         .expect("the orders service starts")
+}
+
+/// POSTs `body` to `{base}/orders`: the status, the Location header and the JSON answer.
+pub fn post_order(base: &str, body: &Value) -> (u16, Option<String>, Value) {
+    let mut answer = ureq::post(format!("{base}/orders"))
+        .config()
+        .http_status_as_error(false)
+        .build()
+        .send_json(body)
+        .unwrap();
+    let location = answer
+        .headers()
+        .get("location")
+        .map(|value| value.to_str().unwrap().to_string());
+    let json = answer.body_mut().read_json().unwrap();
+    (answer.status().as_u16(), location, json)
+}
+
+/// GETs `{base}{path}`: the status and the JSON answer.
+pub fn get(base: &str, path: &str) -> (u16, Value) {
+    let mut answer = ureq::get(format!("{base}{path}"))
+        .config()
+        .http_status_as_error(false)
+        .build()
+        .call()
+        .unwrap();
+    (
+        answer.status().as_u16(),
+        answer.body_mut().read_json().unwrap(),
+    )
 }
 
 /// The orders binary the service tests run: `ORDERS_BIN` when set (the release build, in
