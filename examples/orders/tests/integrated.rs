@@ -143,7 +143,7 @@ fn a_refusal_a_failure_and_silence_are_told_apart() {
         )
         .unwrap();
     let client = Payments::new(&payments.url(), Duration::from_secs(2)).unwrap();
-    let impatient = Payments::new(&payments.url(), Duration::from_millis(300)).unwrap();
+    let impatient = Payments::new(&payments.url(), Duration::from_millis(100)).unwrap();
     let runtime = runtime();
     assert_eq!(
         runtime.block_on(client.charge("ord-1", "broke", 700)),
