@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of rehearsal: the format check, clippy with warnings denied, the whole cargo
-# test suite (unit, black-box and conformance tests, and the example service's suite), the
-# example service's coverage gate (scripts/coverage-example.sh), the conformance corpus and
+# test suite (unit, black-box and conformance tests, and the example service's suite, whose
+# environment tests run again under `rehearsal run`), the example service's coverage gate
+# (scripts/coverage-example.sh), the conformance corpus and
 # the test kit's tests replayed against npm mountebank 2.9.1 (the reference), the mountepy
 # client test, and the example service's Python suite (examples/orders/python/run.sh).
 # The environment tests start real Redis and PostgreSQL servers, and containers on podman.
@@ -83,6 +84,9 @@ cargo build --release -p orders
 export ORDERS_BIN="$(bash scripts/target-dir.sh)/release/orders"
 echo "== cargo test"
 cargo test --workspace
+echo "== the example service's environment tests under rehearsal run"
+(cd examples/orders && "$(bash ../../scripts/target-dir.sh)/debug/rehearsal" run -- \
+    cargo test -q -p orders --test environment)
 echo "== the example service's coverage gate, counted inside the binary its tests spawn"
 bash scripts/coverage-example.sh
 echo "== against npm mountebank 2.9.1: the conformance corpus and the test kit"
