@@ -75,8 +75,9 @@ struct Compiled {
     speed: Speed,
 }
 
-/// Whether a function may run on the server's workers: only once a call of it answered
-/// quickly on the imposter's own thread, and never again after a call ran long anywhere.
+/// Whether a function may run on the server's workers: once a call of it answered quickly on
+/// the imposter's own thread (`Fast`), until a call is slow (`Unknown` again) or is stopped
+/// at the time limit (`Slow`, for good).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Speed {
     Unknown,

@@ -1,7 +1,8 @@
 //! An imposter's JavaScript: its engine behind a lock, and the thread that owns it. A call
 //! runs on the thread that makes it (no hop, the fast way) when that thread may run
-//! JavaScript, the engine is free, and the function has shown itself quick: a call of it
-//! answered within [`SLOW`] on the host's thread, and none ever took longer anywhere.
+//! JavaScript, the engine is free, and the function has shown itself quick: its last call
+//! answered within [`SLOW`] (on the host's thread, for a function not yet on the workers),
+//! and no call of it was ever stopped at the time limit.
 //! Otherwise it goes to the host's thread, which also runs timers when they are due and
 //! answers each call when its function answers, at once or later.
 
@@ -22,8 +23,9 @@ type Answer = Result<serde_json::Value, ScriptError>;
 pub const STACK_SIZE: usize = MAX_STACK * 4;
 
 /// A function runs on the server's workers only once a call of it took less than this on the
-/// host's thread, and never after a call of it took longer: a function that loops until its
-/// time limit holds up its imposter, not the workers.
+/// host's thread; a call that takes longer sends it back to prove itself again, and one
+/// stopped at the time limit sends it back for good: a function that loops holds up its
+/// imposter, not the workers.
 const SLOW: Duration = Duration::from_millis(10);
 
 thread_local! {
@@ -99,8 +101,16 @@ impl State {
         };
         let began = Instant::now();
         let started = engine.start(id, call);
-        if began.elapsed() >= SLOW {
+        let stopped_for_time = matches!(
+            &started,
+            Started::Answered(Err(error)) if error.kind == ScriptErrorKind::Timeout
+        );
+        if stopped_for_time {
             engine.observe(call.function(), Speed::Slow);
+        } else if began.elapsed() >= SLOW {
+            // Slow this time, perhaps only because the machine was busy: it must show
+            // itself quick on the host's thread again.
+            engine.observe(call.function(), Speed::Unknown);
         } else if on_host {
             engine.observe(call.function(), Speed::Fast);
         }
