@@ -18,7 +18,6 @@ the Python suite's virtualenv is the one examples/orders/python/run.sh makes.
 """
 
 import argparse
-import json
 import os
 import re
 import statistics
@@ -34,10 +33,10 @@ REFERENCE_TESTS, REFERENCE_SECONDS = 51, 3.0
 
 
 def target_dir():
-    metadata = subprocess.run(
-        ["cargo", "metadata", "--format-version", "1", "--no-deps"],
-        cwd=ROOT, check=True, capture_output=True, text=True).stdout
-    return Path(json.loads(metadata)["target_directory"])
+    """cargo's target directory, as scripts/target-dir.sh finds it for the shell scripts."""
+    found = subprocess.run(["bash", str(ROOT / "scripts" / "target-dir.sh")],
+                           check=True, capture_output=True, text=True).stdout
+    return Path(found.strip())
 
 
 def timed(command, cwd, env):

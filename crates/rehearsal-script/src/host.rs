@@ -20,7 +20,7 @@ type Answer = Result<serde_json::Value, ScriptError>;
 
 /// The stack a thread that runs JavaScript needs: the JavaScript stack limit, and room for
 /// the engine's frames and the caller's beyond it.
-pub const STACK_SIZE: usize = MAX_STACK * 4;
+pub(crate) const STACK_SIZE: usize = MAX_STACK * 4;
 
 /// A function runs on the server's workers only once a call of it took less than this on the
 /// host's thread; a call that takes longer sends it back to prove itself again, and one
