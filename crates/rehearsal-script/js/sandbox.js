@@ -168,26 +168,33 @@
         return [message, String(error), outOfMemory];
     }
 
+    // What the host's reader of answers needs: the prototypes of plain data, and
+    // JSON.stringify for whatever else, at its key, so that `toJSON(key)` sees the key.
+    const ObjectPrototype = Object.prototype, ArrayPrototype = Array.prototype;
+    const stringify = JSON.stringify;
+    const stringifyAt = (key, value) => stringify({ [key]: value });
+
     // Settles a call that answers with a value, once: later settlements are ignored, as a
     // Promise ignores them. A thenable is followed, as mountebank's `done(value)` follows it.
-    function settler (call) {
-        let settled = false;
-        const fail = error => {
-            if (!settled) {
-                settled = true;
-                native.fail(call, ...describe(error));
-            }
-        };
-        const done = value => {
-            if (settled) { return; }
-            if (value !== null && typeof value === 'object' && typeof value.then === 'function') {
-                value.then(done, fail);
-                return;
-            }
-            settled = true;
-            native.complete(call, JSON.stringify(value === undefined ? null : value));
-        };
-        return { done, fail };
+    // Nothing here refers to itself: a closure that does makes a cycle, which only the cycle
+    // collector frees, and its runs over the whole sandbox would cost every call.
+    function settle (settlement, value) {
+        if (settlement.settled) { return; }
+        if (value !== null && typeof value === 'object' && typeof value.then === 'function') {
+            value.then(next => settle(settlement, next), error => failSettlement(settlement, error));
+            return;
+        }
+        // The host reads the answer as JSON.stringify writes it. A getter, a toJSON or a
+        // cycle may throw, before the call counts as settled, so that the caller fails it.
+        native.complete(settlement.call, value, ObjectPrototype, ArrayPrototype, stringifyAt);
+        settlement.settled = true;
+    }
+
+    function failSettlement (settlement, error) {
+        if (!settlement.settled) {
+            settlement.settled = true;
+            native.fail(settlement.call, ...describe(error));
+        }
     }
 
     function entered (call, body) {
@@ -209,35 +216,36 @@
 
         response (call, fn, requestJson) {
             entered(call, () => {
-                const { done, fail } = settler(call);
+                const settlement = { call, settled: false };
+                const done = value => settle(settlement, value);
                 const config = downcast({
                     request: JSON.parse(requestJson), state: imposterState, logger, callback: done
                 });
                 try {
                     const response = fn(config, injectState, logger, done, imposterState);
                     if (response !== undefined) {
-                        done(response);
+                        settle(settlement, response);
                     }
                 }
                 catch (error) {
-                    fail(error);
+                    failSettlement(settlement, error);
                 }
             });
         },
 
         decorate (call, fn, requestJson, responseJson) {
             entered(call, () => {
-                const { done, fail } = settler(call);
+                const settlement = { call, settled: false };
                 const response = JSON.parse(responseJson);
                 const config = downcast({
                     request: JSON.parse(requestJson), response, logger, state: imposterState
                 });
                 try {
                     // A function may change the response in place or return a new one.
-                    done(fn(config, response, logger) || response);
+                    settle(settlement, fn(config, response, logger) || response);
                 }
                 catch (error) {
-                    fail(error);
+                    failSettlement(settlement, error);
                 }
             });
         },

@@ -33,10 +33,11 @@ const SANDBOX: &str = include_str!("../js/sandbox.js");
 /// a `RangeError` in the function, never an overflow of the thread.
 pub(crate) const MAX_STACK: usize = 2 * 1024 * 1024;
 
-/// Something a callback or a timer settled while JavaScript ran.
-pub(crate) enum Event {
-    Completed(u64, String),
-    Failed(u64, ScriptError),
+/// An answer a callback or a timer settled while JavaScript ran: the call it answers, and
+/// its answer.
+pub(crate) struct Event {
+    call: u64,
+    answer: Result<serde_json::Value, ScriptError>,
 }
 
 /// How a call went once its entry returned.
@@ -225,8 +226,8 @@ impl Engine {
     /// The answer call `id` settled while it ran, if it did: most functions answer at once.
     fn take_event_of(&mut self, id: u64) -> Option<Result<serde_json::Value, ScriptError>> {
         let mut events = self.events.borrow_mut();
-        let at = events.iter().position(|event| event.call() == id)?;
-        Some(events.remove(at).into_answer().1)
+        let at = events.iter().position(|event| event.call == id)?;
+        Some(events.remove(at).answer)
     }
 
     /// What callbacks and timers settled since the last look.
@@ -288,9 +289,10 @@ impl Engine {
             let ran = self.enter(|ctx| run.restore(ctx)?.call::<_, ()>((timer,)));
             if let Err(error) = ran {
                 if call > 0.0 {
-                    self.events
-                        .borrow_mut()
-                        .push(Event::Failed(call as u64, error));
+                    self.events.borrow_mut().push(Event {
+                        call: call as u64,
+                        answer: Err(error),
+                    });
                 } else {
                     tracing::error!("injection X=> {error}");
                 }
@@ -383,18 +385,9 @@ fn update_stack_top(ctx: &Ctx<'_>) {
 }
 
 impl Event {
-    fn call(&self) -> u64 {
-        match self {
-            Event::Completed(id, _) | Event::Failed(id, _) => *id,
-        }
-    }
-
     /// The call this event answers, and its answer.
     pub(crate) fn into_answer(self) -> (u64, Result<serde_json::Value, ScriptError>) {
-        match self {
-            Event::Completed(id, json) => (id, answer_json(&json)),
-            Event::Failed(id, error) => (id, Err(error)),
-        }
+        (self.call, self.answer)
     }
 }
 
@@ -416,13 +409,15 @@ impl Answer {
 }
 
 /// Parses the JSON text JavaScript made of an answer.
-pub(crate) fn answer_json(text: &str) -> Result<serde_json::Value, ScriptError> {
-    serde_json::from_str(text).map_err(|error| {
-        ScriptError::new(
-            ScriptErrorKind::BadAnswer,
-            format!("the function's answer is not JSON: {error}"),
-        )
-    })
+fn answer_json(text: &str) -> Result<serde_json::Value, ScriptError> {
+    serde_json::from_str(text).map_err(|error| not_json(&error))
+}
+
+fn not_json(error: &serde_json::Error) -> ScriptError {
+    ScriptError::new(
+        ScriptErrorKind::BadAnswer,
+        format!("the function's answer is not JSON: {error}"),
+    )
 }
 
 fn out_of_memory_error(limit: usize) -> ScriptError {
@@ -539,14 +534,37 @@ impl Natives {
                 },
             )?,
         )?;
+        // The answer, read as `JSON.stringify` writes it (see `plain`). The sandbox passes
+        // what the reader needs of it as it was before any injected code ran: a native that
+        // kept JavaScript values itself would hold them past the runtime's end.
         let completed = Rc::clone(&events);
         native.set(
             "complete",
-            Function::new(ctx.clone(), move |call: f64, json: String| {
-                completed
-                    .borrow_mut()
-                    .push(Event::Completed(call as u64, json));
-            })?,
+            Function::new(
+                ctx.clone(),
+                move |call: f64,
+                      value: Value<'js>,
+                      object_prototype: Object<'js>,
+                      array_prototype: Object<'js>,
+                      stringify_at: Function<'js>|
+                      -> rquickjs::Result<()> {
+                    let sandbox = plain::Sandbox {
+                        object_prototype,
+                        array_prototype,
+                        stringify_at,
+                    };
+                    let answer = match plain::read(value, &sandbox) {
+                        Ok(answer) => Ok(answer),
+                        Err(plain::Unreadable::Thrown(error)) => return Err(error),
+                        Err(plain::Unreadable::NotJson(error)) => Err(not_json(&error)),
+                    };
+                    completed.borrow_mut().push(Event {
+                        call: call as u64,
+                        answer,
+                    });
+                    Ok(())
+                },
+            )?,
         )?;
         native.set(
             "fail",
@@ -563,7 +581,10 @@ impl Natives {
                             stack: Some(stack),
                         }
                     };
-                    events.borrow_mut().push(Event::Failed(call as u64, error));
+                    events.borrow_mut().push(Event {
+                        call: call as u64,
+                        answer: Err(error),
+                    });
                 },
             )?,
         )?;
@@ -610,5 +631,6 @@ fn digest(algorithm: &str, data: &[u8]) -> Vec<u8> {
     }
 }
 
+mod plain;
 #[cfg(test)]
 mod tests;

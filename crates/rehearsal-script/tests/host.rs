@@ -250,6 +250,57 @@ async fn deep_recursion_is_a_range_error_in_the_function() {
     assert!(error.stack.unwrap().starts_with("RangeError"));
 }
 
+async fn an_answer_is_what_json_stringify_makes_of_it() {
+    let host = host();
+    // Expected: Node's JSON.stringify of the same function's answer.
+    let answer = host
+        .call(response(
+            r#"function () {
+                class Order { constructor () { this.id = 7; this.note = undefined; } total () { return 1; } }
+                let reads = 0;
+                const keyed = { toJSON (key) { return 'at ' + key; } };
+                return {
+                    statusCode: 200,
+                    headers: { 'X-Count': 3 },
+                    body: {
+                        get once () { reads += 1; return reads; },
+                        plain: { a: [1, undefined, () => 1, null, NaN, -0, 1.5, 1e21, 2 ** 63], b: true, s: Symbol('x'), u: undefined },
+                        bare: Object.assign(Object.create(null), { k: 'v' }),
+                        buffer: Buffer.from('hi'),
+                        date: new Date(0),
+                        order: new Order(),
+                        boxed: [new Number(3), new String('s'), new Boolean(false)],
+                        keyed: [keyed, { keyed }],
+                        text: 'é ☃ 😀',
+                        reads: { get count () { return reads; } }
+                    }
+                };
+            }"#,
+        ))
+        .await;
+    let node: Value = serde_json::from_str(
+        r#"{"statusCode":200,"headers":{"X-Count":3},"body":{"once":1,"plain":{"a":[1,null,null,null,null,0,1.5,1e+21,9223372036854776000],"b":true},"bare":{"k":"v"},"buffer":{"type":"Buffer","data":[104,105]},"date":"1970-01-01T00:00:00.000Z","order":{"id":7},"boxed":[3,"s",false],"keyed":["at 0",{"keyed":"at keyed"}],"text":"é ☃ 😀","reads":{"count":1}}}"#,
+    )
+    .unwrap();
+    assert_eq!(answer, Ok(node));
+
+    for (function, thrown) in [
+        (
+            "() => { const a = {}; a.self = a; return { body: a }; }",
+            "TypeError",
+        ),
+        ("() => ({ body: { n: 1n } })", "TypeError"),
+        (
+            "() => ({ get body () { throw new Error('no body'); } })",
+            "Error: no body",
+        ),
+    ] {
+        let error = host.call(response(function)).await.unwrap_err();
+        assert_eq!(error.kind, ScriptErrorKind::Thrown, "{function}");
+        assert!(error.stack.unwrap().starts_with(thrown), "{function}");
+    }
+}
+
 /// A runtime whose workers run JavaScript themselves, as the server's do.
 fn prepared(workers: usize) -> tokio::runtime::Runtime {
     rehearsal_script::multi_thread_runtime(Some(workers)).unwrap()
@@ -293,6 +344,7 @@ on_both!(
     running_out_of_memory_fails_the_call_and_frees_what_it_took,
     the_sandbox_has_no_files_network_or_processes,
     deep_recursion_is_a_range_error_in_the_function,
+    an_answer_is_what_json_stringify_makes_of_it,
 );
 
 #[test]
