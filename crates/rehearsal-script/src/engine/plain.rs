@@ -10,6 +10,7 @@
 //! rules (`toJSON(key)`, errors for cycles and BigInts) apply to it whole. Every property is
 //! read once, in `JSON.stringify`'s order, so getters run as they would there.
 
+use rquickjs::atom::PredefinedAtom;
 use rquickjs::object::Filter;
 use rquickjs::{Array, Function, Object, Value};
 use serde_json::{Map, Number};
@@ -99,7 +100,10 @@ fn is_plain<'js>(
     } else {
         prototype.is_none() || prototype.as_ref() == Some(&sandbox.object_prototype)
     };
-    Ok(plain_prototype && object.get::<_, Value>("toJSON")?.is_undefined())
+    Ok(plain_prototype
+        && object
+            .get::<_, Value>(PredefinedAtom::ToJSON)?
+            .is_undefined())
 }
 
 fn read_array<'js>(
