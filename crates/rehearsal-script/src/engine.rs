@@ -553,10 +553,11 @@ impl Natives {
                         array_prototype,
                         stringify_at,
                     };
-                    let answer = match plain::read(value, &sandbox) {
+                    let answer = match plain::read(value, &sandbox, memory_limit) {
                         Ok(answer) => Ok(answer),
                         Err(plain::Unreadable::Thrown(error)) => return Err(error),
                         Err(plain::Unreadable::NotJson(error)) => Err(not_json(&error)),
+                        Err(plain::Unreadable::TooLarge) => Err(out_of_memory_error(memory_limit)),
                     };
                     completed.borrow_mut().push(Event {
                         call: call as u64,

@@ -211,6 +211,30 @@ async fn running_out_of_memory_fails_the_call_and_frees_what_it_took() {
     );
 }
 
+/// An answer is read out of the runtime, where its memory limit no longer sees it: one that
+/// the runtime holds cheaply but that would be large once read is out of memory too.
+async fn an_answer_larger_than_the_memory_limit_is_out_of_memory() {
+    let host = host();
+    for large in [
+        "() => { const mib = 'x'.repeat(1 << 20); return { body: Array(64).fill(mib) }; }",
+        "() => ({ body: { items: new Array(1e9) } })",
+    ] {
+        let error = host.call(response(large)).await.unwrap_err();
+        assert_eq!(
+            error.kind,
+            ScriptErrorKind::OutOfMemory,
+            "{large}: {error:?}"
+        );
+    }
+    let fits = host
+        .call(response(
+            "() => ({ body: Array(3).fill('x'.repeat(1 << 20)) })",
+        ))
+        .await
+        .unwrap();
+    assert_eq!(fits["body"].as_array().map(Vec::len), Some(3));
+}
+
 async fn the_sandbox_has_no_files_network_or_processes() {
     let host = host();
     for module in ["fs", "child_process", "http", "net"] {
@@ -342,6 +366,7 @@ on_both!(
     an_exception_fails_the_call_with_its_message_and_stack,
     an_infinite_loop_is_stopped_at_the_time_limit_and_the_host_goes_on,
     running_out_of_memory_fails_the_call_and_frees_what_it_took,
+    an_answer_larger_than_the_memory_limit_is_out_of_memory,
     the_sandbox_has_no_files_network_or_processes,
     deep_recursion_is_a_range_error_in_the_function,
     an_answer_is_what_json_stringify_makes_of_it,

@@ -4,11 +4,16 @@
 //! Plain data is read here: objects whose prototype is `Object.prototype` or null and arrays
 //! whose prototype is `Array.prototype`, neither with a `toJSON`, holding strings, numbers,
 //! booleans, null and more plain data. Each other part (a `Buffer`, a `Date`, a class
-//! instance, a boxed number, a proxy, a BigInt, a string that is not Unicode, or nesting
-//! deeper than [`MAX_DEPTH`], which is how a cycle shows) is handed to the sandbox's
-//! `stringifyAt(key, value)`, which writes `{key: value}` with `JSON.stringify`, so that its
-//! rules (`toJSON(key)`, errors for cycles and BigInts) apply to it whole. Every property is
-//! read once, in `JSON.stringify`'s order, so getters run as they would there.
+//! instance, a boxed number, a proxy, a BigInt, a string that is not Unicode, nesting deeper
+//! than [`MAX_DEPTH`], which is how a cycle shows, or a part too large for what is left of the
+//! budget) is handed to the sandbox's `stringifyAt(key, value)`, which writes `{key: value}`
+//! with `JSON.stringify`, so that its rules (`toJSON(key)`, errors for cycles and BigInts) and
+//! the runtime's limits apply to it whole. Every property is read once, in `JSON.stringify`'s
+//! order, so getters run as they would there.
+//!
+//! What is read lives outside the runtime, so the memory limit cannot see it: the reader keeps
+//! its own budget of the same size. An answer that would take more (a string repeated a
+//! thousand times, `new Array(1e9)`, which costs the runtime nothing) is out of memory.
 
 use rquickjs::atom::PredefinedAtom;
 use rquickjs::object::Filter;
@@ -17,6 +22,10 @@ use serde_json::{Map, Number};
 
 /// Deeper than this, a part goes through `JSON.stringify`, which also reports a cycle.
 const MAX_DEPTH: usize = 64;
+
+/// What one array item or object field costs the budget besides its text: about a
+/// `serde_json::Value` and its place in a map.
+const ENTRY_BYTES: usize = 64;
 
 /// What the reader needs of the sandbox, from before any injected code ran.
 pub(super) struct Sandbox<'js> {
@@ -32,6 +41,8 @@ pub(super) enum Unreadable {
     Thrown(rquickjs::Error),
     /// `JSON.stringify` wrote something JSON cannot hold, such as a lone surrogate.
     NotJson(serde_json::Error),
+    /// The answer is larger than the memory limit.
+    TooLarge,
 }
 
 impl From<rquickjs::Error> for Unreadable {
@@ -40,111 +51,141 @@ impl From<rquickjs::Error> for Unreadable {
     }
 }
 
-/// Reads `value` as `JSON.stringify(value)` writes it, `undefined` as null.
+/// Reads `value` as `JSON.stringify(value)` writes it, `undefined` as null, in at most `budget`
+/// bytes.
 pub(super) fn read<'js>(
     value: Value<'js>,
     sandbox: &Sandbox<'js>,
+    budget: usize,
 ) -> Result<serde_json::Value, Unreadable> {
-    Ok(read_at("", value, sandbox, 0)?.unwrap_or(serde_json::Value::Null))
+    let mut reader = Reader { sandbox, budget };
+    Ok(reader
+        .read_at("", value, 0)?
+        .unwrap_or(serde_json::Value::Null))
 }
 
-/// The value at `key` of its holder, or `None` where `JSON.stringify` leaves it out
-/// (`undefined`, a function, a symbol).
-fn read_at<'js>(
-    key: &str,
-    value: Value<'js>,
-    sandbox: &Sandbox<'js>,
-    depth: usize,
-) -> Result<Option<serde_json::Value>, Unreadable> {
-    if let Some(flag) = value.as_bool() {
-        return Ok(Some(serde_json::Value::Bool(flag)));
-    }
-    if let Some(number) = value.as_int() {
-        return Ok(Some(serde_json::Value::from(number)));
-    }
-    if let Some(number) = value.as_float() {
-        return Ok(Some(float(number)));
-    }
-    if let Some(text) = value.as_string() {
-        if let Ok(text) = text.to_string() {
-            return Ok(Some(serde_json::Value::String(text)));
+struct Reader<'a, 'js> {
+    sandbox: &'a Sandbox<'js>,
+    /// Bytes the answer may still take.
+    budget: usize,
+}
+
+impl<'js> Reader<'_, 'js> {
+    /// The value at `key` of its holder, or `None` where `JSON.stringify` leaves it out
+    /// (`undefined`, a function, a symbol).
+    fn read_at(
+        &mut self,
+        key: &str,
+        value: Value<'js>,
+        depth: usize,
+    ) -> Result<Option<serde_json::Value>, Unreadable> {
+        if let Some(flag) = value.as_bool() {
+            return Ok(Some(serde_json::Value::Bool(flag)));
         }
-    } else if value.is_null() {
-        return Ok(Some(serde_json::Value::Null));
-    } else if value.is_undefined() || value.is_symbol() || value.is_function() {
-        return Ok(None);
-    } else if let Some(object) = value.as_object() {
-        if depth < MAX_DEPTH && is_plain(&value, object, sandbox)? {
-            return match value.as_array() {
-                Some(array) => read_array(array, sandbox, depth),
-                None => read_object(object, sandbox, depth),
+        if let Some(number) = value.as_int() {
+            return Ok(Some(serde_json::Value::from(number)));
+        }
+        if let Some(number) = value.as_float() {
+            return Ok(Some(float(number)));
+        }
+        if let Some(text) = value.as_string() {
+            // The copy is no larger than the string the runtime held under its limit.
+            if let Ok(text) = text.to_string() {
+                self.spend(text.len())?;
+                return Ok(Some(serde_json::Value::String(text)));
             }
-            .map(Some);
+        } else if value.is_null() {
+            return Ok(Some(serde_json::Value::Null));
+        } else if value.is_undefined() || value.is_symbol() || value.is_function() {
+            return Ok(None);
+        } else if let Some(object) = value.as_object() {
+            if depth < MAX_DEPTH && self.is_plain(&value, object)? {
+                if let Some(array) = value.as_array() {
+                    if self.afford(array.len()) {
+                        return self.read_array(array, depth).map(Some);
+                    }
+                } else {
+                    let fields =
+                        object.own_props::<String, Value>(Filter::new().string().enum_only());
+                    if self.afford(fields.len()) {
+                        return self.read_object(fields, depth).map(Some);
+                    }
+                }
+            }
         }
+        self.stringified(key, value)
     }
-    stringified(key, value, sandbox)
-}
 
-/// Whether `object` is plain data as far as its own kind goes (its fields are read in turn).
-fn is_plain<'js>(
-    value: &Value<'js>,
-    object: &Object<'js>,
-    sandbox: &Sandbox<'js>,
-) -> rquickjs::Result<bool> {
-    if value.is_proxy() {
-        return Ok(false);
-    }
-    let prototype = object.get_prototype();
-    let plain_prototype = if value.is_array() {
-        prototype.as_ref() == Some(&sandbox.array_prototype)
-    } else {
-        prototype.is_none() || prototype.as_ref() == Some(&sandbox.object_prototype)
-    };
-    Ok(plain_prototype
-        && object
-            .get::<_, Value>(PredefinedAtom::ToJSON)?
-            .is_undefined())
-}
-
-fn read_array<'js>(
-    array: &Array<'js>,
-    sandbox: &Sandbox<'js>,
-    depth: usize,
-) -> Result<serde_json::Value, Unreadable> {
-    let mut items = Vec::with_capacity(array.len());
-    for index in 0..array.len() {
-        let item: Value = array.get(index)?;
-        let item = read_at(&index.to_string(), item, sandbox, depth + 1)?;
-        items.push(item.unwrap_or(serde_json::Value::Null));
-    }
-    Ok(serde_json::Value::Array(items))
-}
-
-fn read_object<'js>(
-    object: &Object<'js>,
-    sandbox: &Sandbox<'js>,
-    depth: usize,
-) -> Result<serde_json::Value, Unreadable> {
-    let mut fields = Map::new();
-    for property in object.own_props::<String, Value>(Filter::new().string().enum_only()) {
-        let (key, field) = property?;
-        if let Some(field) = read_at(&key, field, sandbox, depth + 1)? {
-            fields.insert(key, field);
+    /// Whether `object` is plain data as far as its own kind goes (its fields are read in
+    /// turn).
+    fn is_plain(&self, value: &Value<'js>, object: &Object<'js>) -> rquickjs::Result<bool> {
+        if value.is_proxy() {
+            return Ok(false);
         }
+        let prototype = object.get_prototype();
+        let plain_prototype = if value.is_array() {
+            prototype.as_ref() == Some(&self.sandbox.array_prototype)
+        } else {
+            prototype.is_none() || prototype.as_ref() == Some(&self.sandbox.object_prototype)
+        };
+        Ok(plain_prototype
+            && object
+                .get::<_, Value>(PredefinedAtom::ToJSON)?
+                .is_undefined())
     }
-    Ok(serde_json::Value::Object(fields))
-}
 
-/// The value at `key`, as `JSON.stringify` writes it in its holder.
-fn stringified<'js>(
-    key: &str,
-    value: Value<'js>,
-    sandbox: &Sandbox<'js>,
-) -> Result<Option<serde_json::Value>, Unreadable> {
-    let text: String = sandbox.stringify_at.call((key, value))?;
-    let holder: Map<String, serde_json::Value> =
-        serde_json::from_str(&text).map_err(Unreadable::NotJson)?;
-    Ok(holder.into_iter().next().map(|(_, value)| value))
+    fn read_array(
+        &mut self,
+        array: &Array<'js>,
+        depth: usize,
+    ) -> Result<serde_json::Value, Unreadable> {
+        let mut items = Vec::with_capacity(array.len());
+        for index in 0..array.len() {
+            let item: Value = array.get(index)?;
+            let item = self.read_at(&index.to_string(), item, depth + 1)?;
+            items.push(item.unwrap_or(serde_json::Value::Null));
+        }
+        Ok(serde_json::Value::Array(items))
+    }
+
+    fn read_object(
+        &mut self,
+        fields: impl Iterator<Item = rquickjs::Result<(String, Value<'js>)>>,
+        depth: usize,
+    ) -> Result<serde_json::Value, Unreadable> {
+        let mut read = Map::new();
+        for field in fields {
+            let (key, field) = field?;
+            self.spend(key.len())?;
+            if let Some(field) = self.read_at(&key, field, depth + 1)? {
+                read.insert(key, field);
+            }
+        }
+        Ok(serde_json::Value::Object(read))
+    }
+
+    /// The value at `key`, as `JSON.stringify` writes it in its holder.
+    fn stringified(
+        &mut self,
+        key: &str,
+        value: Value<'js>,
+    ) -> Result<Option<serde_json::Value>, Unreadable> {
+        let text: String = self.sandbox.stringify_at.call((key, value))?;
+        self.spend(text.len())?;
+        let holder: Map<String, serde_json::Value> =
+            serde_json::from_str(&text).map_err(Unreadable::NotJson)?;
+        Ok(holder.into_iter().next().map(|(_, value)| value))
+    }
+
+    /// Takes what `entries` array items or fields cost from the budget, if it has that much.
+    fn afford(&mut self, entries: usize) -> bool {
+        self.spend(entries.saturating_mul(ENTRY_BYTES)).is_ok()
+    }
+
+    fn spend(&mut self, bytes: usize) -> Result<(), Unreadable> {
+        self.budget = self.budget.checked_sub(bytes).ok_or(Unreadable::TooLarge)?;
+        Ok(())
+    }
 }
 
 /// A JavaScript number as `JSON.stringify` writes it and serde_json reads that back: integers
