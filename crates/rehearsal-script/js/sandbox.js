@@ -171,8 +171,13 @@
     // What the host's reader of answers needs: the prototypes of plain data, and
     // JSON.stringify for whatever else, at its key, so that `toJSON(key)` sees the key.
     const ObjectPrototype = Object.prototype, ArrayPrototype = Array.prototype;
-    const stringify = JSON.stringify;
-    const stringifyAt = (key, value) => stringify({ [key]: value });
+    // The holder has no prototype, so that a `toJSON` given to every object is not its own.
+    const stringify = JSON.stringify, createObject = Object.create;
+    const stringifyAt = (key, value) => {
+        const holder = createObject(null);
+        holder[key] = value;
+        return stringify(holder);
+    };
 
     // Settles a call that answers with a value, once: later settlements are ignored, as a
     // Promise ignores them. A thenable is followed, as mountebank's `done(value)` follows it.
@@ -184,10 +189,16 @@
             value.then(next => settle(settlement, next), error => failSettlement(settlement, error));
             return;
         }
-        // The host reads the answer as JSON.stringify writes it. A getter, a toJSON or a
-        // cycle may throw, before the call counts as settled, so that the caller fails it.
-        native.complete(settlement.call, value, ObjectPrototype, ArrayPrototype, stringifyAt);
+        // Settled first: a getter of the answer that calls back must not answer it again.
         settlement.settled = true;
+        try {
+            // The host reads the answer as JSON.stringify writes it, which may throw (a getter,
+            // a toJSON, a cycle).
+            native.complete(settlement.call, value, ObjectPrototype, ArrayPrototype, stringifyAt);
+        }
+        catch (error) {
+            native.fail(settlement.call, ...describe(error));
+        }
     }
 
     function failSettlement (settlement, error) {

@@ -29,6 +29,10 @@ const MODULES: [(&str, &str); 3] = [
 const CRYPTO: &str = include_str!("../js/crypto.js");
 const SANDBOX: &str = include_str!("../js/sandbox.js");
 
+/// How many times the memory limit an answer may take once read out of the runtime: its JSON
+/// values are several times the size of the JavaScript values they come from.
+const ANSWER_BUDGET: usize = 4;
+
 /// The most native stack JavaScript may use; the host thread has more, so deep recursion is
 /// a `RangeError` in the function, never an overflow of the thread.
 pub(crate) const MAX_STACK: usize = 2 * 1024 * 1024;
@@ -413,7 +417,7 @@ fn answer_json(text: &str) -> Result<serde_json::Value, ScriptError> {
     serde_json::from_str(text).map_err(|error| not_json(&error))
 }
 
-fn not_json(error: &serde_json::Error) -> ScriptError {
+fn not_json(error: &dyn std::fmt::Display) -> ScriptError {
     ScriptError::new(
         ScriptErrorKind::BadAnswer,
         format!("the function's answer is not JSON: {error}"),
@@ -427,6 +431,17 @@ fn out_of_memory_error(limit: usize) -> ScriptError {
             "the function needed more than {} MiB, the memory limit of injected JavaScript \
              (--injectionMemoryLimit)",
             limit / 1024 / 1024
+        ),
+    )
+}
+
+fn answer_too_large(memory_limit: usize) -> ScriptError {
+    ScriptError::new(
+        ScriptErrorKind::OutOfMemory,
+        format!(
+            "the function's answer would take more than {} MiB once read, {ANSWER_BUDGET} times \
+             the memory limit of injected JavaScript (--injectionMemoryLimit)",
+            ANSWER_BUDGET * memory_limit / 1024 / 1024
         ),
     )
 }
@@ -553,11 +568,11 @@ impl Natives {
                         array_prototype,
                         stringify_at,
                     };
-                    let answer = match plain::read(value, &sandbox, memory_limit) {
+                    let answer = match plain::read(value, &sandbox, ANSWER_BUDGET * memory_limit) {
                         Ok(answer) => Ok(answer),
                         Err(plain::Unreadable::Thrown(error)) => return Err(error),
                         Err(plain::Unreadable::NotJson(error)) => Err(not_json(&error)),
-                        Err(plain::Unreadable::TooLarge) => Err(out_of_memory_error(memory_limit)),
+                        Err(plain::Unreadable::TooLarge) => Err(answer_too_large(memory_limit)),
                     };
                     completed.borrow_mut().push(Event {
                         call: call as u64,

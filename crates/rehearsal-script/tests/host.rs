@@ -216,10 +216,13 @@ async fn running_out_of_memory_fails_the_call_and_frees_what_it_took() {
 async fn an_answer_larger_than_the_memory_limit_is_out_of_memory() {
     let host = host();
     for large in [
-        "() => { const mib = 'x'.repeat(1 << 20); return { body: Array(64).fill(mib) }; }",
+        "() => { const mib = 'x'.repeat(1 << 20); return { body: Array(200).fill(mib) }; }",
         "() => ({ body: { items: new Array(1e9) } })",
+        "() => { const items = []; items.length = 4294967295; return { body: items }; }",
     ] {
-        let error = host.call(response(large)).await.unwrap_err();
+        let Err(error) = host.call(response(large)).await else {
+            panic!("{large} answered");
+        };
         assert_eq!(
             error.kind,
             ScriptErrorKind::OutOfMemory,
@@ -296,6 +299,7 @@ async fn an_answer_is_what_json_stringify_makes_of_it() {
                         boxed: [new Number(3), new String('s'), new Boolean(false)],
                         keyed: [keyed, { keyed }],
                         text: 'é ☃ 😀',
+                        nul: { 'a\0b': 1, 'a\0c': 2 },
                         reads: { get count () { return reads; } }
                     }
                 };
@@ -303,7 +307,7 @@ async fn an_answer_is_what_json_stringify_makes_of_it() {
         ))
         .await;
     let node: Value = serde_json::from_str(
-        r#"{"statusCode":200,"headers":{"X-Count":3},"body":{"once":1,"plain":{"a":[1,null,null,null,null,0,1.5,1e+21,9223372036854776000],"b":true},"bare":{"k":"v"},"buffer":{"type":"Buffer","data":[104,105]},"date":"1970-01-01T00:00:00.000Z","order":{"id":7},"boxed":[3,"s",false],"keyed":["at 0",{"keyed":"at keyed"}],"text":"é ☃ 😀","reads":{"count":1}}}"#,
+        r#"{"statusCode":200,"headers":{"X-Count":3},"body":{"once":1,"plain":{"a":[1,null,null,null,null,0,1.5,1e+21,9223372036854776000],"b":true},"bare":{"k":"v"},"buffer":{"type":"Buffer","data":[104,105]},"date":"1970-01-01T00:00:00.000Z","order":{"id":7},"boxed":[3,"s",false],"keyed":["at 0",{"keyed":"at keyed"}],"text":"é ☃ 😀","nul":{"a\u0000b":1,"a\u0000c":2},"reads":{"count":1}}}"#,
     )
     .unwrap();
     assert_eq!(answer, Ok(node));
@@ -318,11 +322,31 @@ async fn an_answer_is_what_json_stringify_makes_of_it() {
             "() => ({ get body () { throw new Error('no body'); } })",
             "Error: no body",
         ),
+        (
+            "() => Promise.resolve({ get body () { throw new Error('late'); } })",
+            "Error: late",
+        ),
     ] {
         let error = host.call(response(function)).await.unwrap_err();
         assert_eq!(error.kind, ScriptErrorKind::Thrown, "{function}");
         assert!(error.stack.unwrap().starts_with(thrown), "{function}");
     }
+
+    // The first answer counts, even when reading it makes another.
+    let outer = host
+        .call(response(
+            "function (config) { return { statusCode: 201, get body () { config.callback({ statusCode: 500 }); return 'outer'; } }; }",
+        ))
+        .await;
+    assert_eq!(outer, Ok(json!({"statusCode": 201, "body": "outer"})));
+
+    // A toJSON every object inherits applies to the answer, as JSON.stringify applies it.
+    let everywhere = host
+        .call(response(
+            "() => { Object.prototype.toJSON = function () { return 'every object'; }; return { body: {} }; }",
+        ))
+        .await;
+    assert_eq!(everywhere, Ok(json!("every object")));
 }
 
 /// A runtime whose workers run JavaScript themselves, as the server's do.

@@ -11,9 +11,11 @@
 //! the runtime's limits apply to it whole. Every property is read once, in `JSON.stringify`'s
 //! order, so getters run as they would there.
 //!
-//! What is read lives outside the runtime, so the memory limit cannot see it: the reader keeps
-//! its own budget of the same size. An answer that would take more (a string repeated a
-//! thousand times, `new Array(1e9)`, which costs the runtime nothing) is out of memory.
+//! What is read lives outside the runtime, so its memory limit cannot see it: the reader keeps
+//! a budget of its own, which an answer that costs the runtime little but would be large once
+//! read (a string repeated a thousand times, `new Array(1e9)`) runs out of. The budget bounds
+//! the reader's work too, so it needs no time limit of its own; `JSON.stringify` runs under the
+//! runtime's.
 
 use rquickjs::atom::PredefinedAtom;
 use rquickjs::object::Filter;
@@ -23,9 +25,9 @@ use serde_json::{Map, Number};
 /// Deeper than this, a part goes through `JSON.stringify`, which also reports a cycle.
 const MAX_DEPTH: usize = 64;
 
-/// What one array item or object field costs the budget besides its text: about a
-/// `serde_json::Value` and its place in a map.
-const ENTRY_BYTES: usize = 64;
+/// What one array item or object field costs the budget besides its text: a field of a map
+/// (its key and value) and the map's index slot for it.
+const ENTRY_BYTES: usize = std::mem::size_of::<(String, serde_json::Value)>() + 16;
 
 /// What the reader needs of the sandbox, from before any injected code ran.
 pub(super) struct Sandbox<'js> {
@@ -39,8 +41,8 @@ pub(super) struct Sandbox<'js> {
 pub(super) enum Unreadable {
     /// What JavaScript threw: a getter, a `toJSON`, or `JSON.stringify` itself (a cycle).
     Thrown(rquickjs::Error),
-    /// `JSON.stringify` wrote something JSON cannot hold, such as a lone surrogate.
-    NotJson(serde_json::Error),
+    /// Something JSON cannot hold, such as a lone surrogate: why.
+    NotJson(String),
     /// The answer is larger than the memory limit.
     TooLarge,
 }
@@ -101,12 +103,14 @@ impl<'js> Reader<'_, 'js> {
         } else if let Some(object) = value.as_object() {
             if depth < MAX_DEPTH && self.is_plain(&value, object)? {
                 if let Some(array) = value.as_array() {
-                    if self.afford(array.len()) {
-                        return self.read_array(array, depth).map(Some);
+                    // Below 2^32; rquickjs's `Array::len` panics from 2^31 on.
+                    let length = object.get::<_, f64>(PredefinedAtom::Length)? as usize;
+                    if self.afford(length) {
+                        return self.read_array(array, length, depth).map(Some);
                     }
                 } else {
-                    let fields =
-                        object.own_props::<String, Value>(Filter::new().string().enum_only());
+                    let fields = object
+                        .own_props::<rquickjs::String, Value>(Filter::new().string().enum_only());
                     if self.afford(fields.len()) {
                         return self.read_object(fields, depth).map(Some);
                     }
@@ -137,10 +141,11 @@ impl<'js> Reader<'_, 'js> {
     fn read_array(
         &mut self,
         array: &Array<'js>,
+        length: usize,
         depth: usize,
     ) -> Result<serde_json::Value, Unreadable> {
-        let mut items = Vec::with_capacity(array.len());
-        for index in 0..array.len() {
+        let mut items = Vec::with_capacity(length);
+        for index in 0..length {
             let item: Value = array.get(index)?;
             let item = self.read_at(&index.to_string(), item, depth + 1)?;
             items.push(item.unwrap_or(serde_json::Value::Null));
@@ -150,12 +155,16 @@ impl<'js> Reader<'_, 'js> {
 
     fn read_object(
         &mut self,
-        fields: impl Iterator<Item = rquickjs::Result<(String, Value<'js>)>>,
+        fields: impl Iterator<Item = rquickjs::Result<(rquickjs::String<'js>, Value<'js>)>>,
         depth: usize,
     ) -> Result<serde_json::Value, Unreadable> {
         let mut read = Map::new();
         for field in fields {
             let (key, field) = field?;
+            // Read with its length, so that a NUL inside stays, and checked as Unicode.
+            let key = key.to_string().map_err(|_| {
+                Unreadable::NotJson("a key is not Unicode text (a lone surrogate)".into())
+            })?;
             self.spend(key.len())?;
             if let Some(field) = self.read_at(&key, field, depth + 1)? {
                 read.insert(key, field);
@@ -171,9 +180,15 @@ impl<'js> Reader<'_, 'js> {
         value: Value<'js>,
     ) -> Result<Option<serde_json::Value>, Unreadable> {
         let text: String = self.sandbox.stringify_at.call((key, value))?;
+        // At most one value follows each of these (more where strings hold them), and
+        // the text's values are paid for before they are made.
+        let values = text.bytes().filter(|b| b",:[{".contains(b)).count();
         self.spend(text.len())?;
+        if !self.afford(values) {
+            return Err(Unreadable::TooLarge);
+        }
         let holder: Map<String, serde_json::Value> =
-            serde_json::from_str(&text).map_err(Unreadable::NotJson)?;
+            serde_json::from_str(&text).map_err(|error| Unreadable::NotJson(error.to_string()))?;
         Ok(holder.into_iter().next().map(|(_, value)| value))
     }
 
